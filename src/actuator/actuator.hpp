@@ -1,0 +1,76 @@
+// The only writer of tunables. Every write is checked against hard limits, skipped when it
+// would change nothing, read back, and recorded. A write the kernel refuses is reported once
+// and the tunable is held where it is in that namespace: no retries.
+#pragma once
+
+#include "change/change_log.hpp"
+#include "netns/netns_registry.hpp"
+#include "sysctl/sysctl_io.hpp"
+#include "sysctl/tunable.hpp"
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+namespace bpftune {
+
+struct ChangeRequest {
+    std::string tuner;
+    const TunableSpec* tunable = nullptr;
+    NetnsCookie netns_cookie = 0;   // ignored for host-scoped tunables
+    SysctlValue new_value;
+    Scenario scenario;
+    std::string reason;
+    std::string evidence;
+};
+
+enum class WriteStatus {
+    applied,      // written and read back
+    unchanged,    // already had that value
+    refused,      // the kernel refused it just now; the tunable is held from now on
+    held,         // refused earlier in this namespace; not tried again
+    admin_owned,  // an administrator set it; bpftune leaves it alone
+    invalid,      // outside the hard limits; never written
+    netns_gone,   // the namespace no longer exists
+};
+
+struct WriteOutcome {
+    WriteStatus status;
+    SysctlValue old_value;
+};
+
+class Actuator {
+public:
+    Actuator(NetnsRegistry& netns, ChangeLog& changes, SysctlFiles files = SysctlFiles{})
+        : netns_(netns), changes_(changes), files_(std::move(files)) {}
+
+    // The live value in a namespace (host-scoped tunables: the host's).
+    Result<SysctlValue> read(NetnsCookie cookie, const TunableSpec& tunable);
+    WriteOutcome apply(const ChangeRequest& request);
+
+    // An administrator wrote the tunable in that namespace: never write it there again.
+    void hand_to_admin(NetnsCookie cookie, const std::string& tunable);
+    bool owned_by_admin(NetnsCookie cookie, const std::string& tunable) const;
+
+    // Writes back every original value bpftune changed (not those an admin took over).
+    void restore_originals();
+
+    NetnsRegistry& netns() { return netns_; }
+
+private:
+    using Key = std::pair<NetnsCookie, std::string>;
+    NetnsCookie effective_cookie(NetnsCookie cookie, const TunableSpec& tunable) const;
+    Result<SysctlValue> read_in(NetnsCookie cookie, const std::string& name);
+    Result<void> write_in(NetnsCookie cookie, const std::string& name, const SysctlValue& value);
+
+    NetnsRegistry& netns_;
+    ChangeLog& changes_;
+    SysctlFiles files_;
+    std::map<Key, SysctlValue> originals_;
+    std::map<Key, SysctlValue> held_;
+    std::set<Key> admin_owned_;
+    std::set<Key> invalid_reported_;
+};
+
+}  // namespace bpftune

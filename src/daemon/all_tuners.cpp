@@ -1,0 +1,15 @@
+#include "daemon/all_tuners.hpp"
+
+#include "tcp_buffer_tuner.hpp"
+
+namespace bpftune {
+
+const std::vector<TunerEntry>& all_tuners()
+{
+    static const std::vector<TunerEntry> tuners{
+        {"tcp_buffer", make_tcp_buffer_tuner},
+    };
+    return tuners;
+}
+
+}  // namespace bpftune

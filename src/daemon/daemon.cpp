@@ -1,0 +1,166 @@
+#include "daemon/daemon.hpp"
+
+#include "actuator/actuator.hpp"
+#include "bpf/ring_buffer_source.hpp"
+#include "change/change_log.hpp"
+#include "daemon/all_tuners.hpp"
+#include "daemon/notifier.hpp"
+#include "log/log.hpp"
+#include "netns/netns_registry.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <algorithm>
+#include <csignal>
+#include <exception>
+#include <memory>
+#include <set>
+
+namespace bpftune {
+namespace {
+
+constexpr std::uint32_t ring_buffer_bytes = 256 * 1024;
+
+struct RunningTuner {
+    std::unique_ptr<Tuner> tuner;
+    bool failed = false;
+};
+
+// Tuners named by --allow, or all; an unknown name is a usage error.
+Result<std::vector<std::unique_ptr<Tuner>>> select_tuners(const std::vector<std::string>& allow)
+{
+    std::vector<std::unique_ptr<Tuner>> chosen;
+    for (const auto& name : allow) {
+        auto known = std::ranges::find(all_tuners(), name, &TunerEntry::name);
+        if (known == all_tuners().end()) {
+            std::string names;
+            for (const auto& entry : all_tuners())
+                names += (names.empty() ? "" : ", ") + std::string(entry.name);
+            return Error{0, "unknown tuner '" + name + "' for --allow; known tuners: " + names};
+        }
+    }
+    for (const auto& entry : all_tuners())
+        if (allow.empty() || std::ranges::find(allow, entry.name) != allow.end())
+            chosen.push_back(entry.make());
+    return chosen;
+}
+
+std::string status_line(std::size_t active, std::size_t changes)
+{
+    return std::to_string(active) + (active == 1 ? " tuner" : " tuners") + " active, " +
+           std::to_string(changes) + (changes == 1 ? " change" : " changes") + " made";
+}
+
+}  // namespace
+
+int run_daemon(const Options& options)
+{
+    const bool journal = ::access("/run/systemd/journal/socket", W_OK) == 0;
+    init_logging({.to_stderr = options.to_stderr, .debug = options.debug, .to_journal = journal});
+    route_libbpf_messages();
+
+    boost::asio::io_context io;
+    auto netns = NetnsRegistry::create();
+    if (!netns) {
+        log_err("cannot open the host network namespace: " + netns.error().message());
+        return 1;
+    }
+    EventRouter router(netns->host_cookie());
+    std::set<NetnsCookie> scope;
+    for (const auto& name : options.netns) {
+        auto cookie = netns->add(name);
+        if (!cookie) {
+            log_err("--netns " + name + ": " + cookie.error().message());
+            return 2;
+        }
+        scope.insert(*cookie);
+    }
+    router.limit_to(scope);
+
+    auto selected = select_tuners(options.allow);
+    if (!selected) {
+        log_err(selected.error().message());
+        return 2;
+    }
+
+    ChangeLog changes;
+    Actuator actuator(*netns, changes);
+    auto ring = RingBufferSource::create(io, router, ring_buffer_bytes);
+    if (!ring) {
+        log_err("cannot start: " + ring.error().message());
+        return 1;
+    }
+    TunerContext context{io.get_executor(), actuator, router, {(*ring)->map_fd()},
+                         options.learning_rate};
+
+    std::vector<RunningTuner> tuners;
+    for (auto& tuner : *selected) {
+        auto attached = tuner->attach(context);
+        if (!attached) {
+            log_err("tuner " + std::string(tuner->name()) +
+                    " cannot run: " + attached.error().message());
+            continue;
+        }
+        log_info("tuner " + std::string(tuner->name()) + " is active: " +
+                 std::string(tuner->description()));
+        tuners.push_back({std::move(tuner)});
+    }
+    if (tuners.empty()) {
+        log_err("no tuner could start; see bpftune -S");
+        return 1;
+    }
+
+    SystemdNotifier notifier(io);
+    auto active = [&] {
+        return static_cast<std::size_t>(std::ranges::count(tuners, false, &RunningTuner::failed));
+    };
+    boost::asio::co_spawn(io, (*ring)->run(), boost::asio::detached);
+    for (auto& running : tuners) {
+        // Not detached: a tuner that throws is logged by name and marked failed.
+        boost::asio::co_spawn(io, running.tuner->run(), [&, t = &running](std::exception_ptr e) {
+            if (!e)
+                return;
+            t->failed = true;
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& error) {
+                log_err("tuner " + std::string(t->tuner->name()) + " failed: " + error.what());
+            }
+            notifier.status(status_line(active(), changes.count()));
+        });
+    }
+    boost::asio::co_spawn(io, notifier.watchdog(), boost::asio::detached);
+
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec)
+            return;
+        log_info(std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+        notifier.stopping();
+        for (auto& running : tuners)
+            running.tuner->stop();
+        (*ring)->stop();
+        notifier.stop();
+    });
+
+    log_notice("bpftune started: " + status_line(active(), 0) +
+               (scope.empty() ? "" : ", limited to " + std::to_string(scope.size()) +
+                                         " network namespace(s)"));
+    notifier.ready(status_line(active(), 0));
+    changes.on_change = [&] { notifier.status(status_line(active(), changes.count())); };
+    io.run();
+
+    for (const auto& line : changes.summary())
+        log_notice(line);
+    for (auto& running : tuners)
+        for (const auto& line : running.tuner->statistics())
+            log_info(line);
+    if (options.rollback)
+        actuator.restore_originals();
+    return 0;
+}
+
+}  // namespace bpftune

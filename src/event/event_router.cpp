@@ -1,0 +1,47 @@
+#include "event/event_router.hpp"
+
+#include <cstring>
+
+namespace bpftune {
+
+void EventRouter::subscribe(std::uint16_t tuner_id, Handler handler)
+{
+    handlers_[tuner_id] = std::move(handler);
+}
+
+void EventRouter::unsubscribe(std::uint16_t tuner_id)
+{
+    handlers_.erase(tuner_id);
+}
+
+void EventRouter::dispatch(RawRecord record)
+{
+    bpftune_event_header header;
+    if (record.size() < sizeof header) {
+        ++counters_.malformed;
+        return;
+    }
+    std::memcpy(&header, record.data(), sizeof header);
+    if (header.version != BPFTUNE_EVENT_VERSION) {
+        ++counters_.unknown_version;
+        return;
+    }
+    if (header.size < sizeof header || header.size > record.size()) {
+        ++counters_.malformed;
+        return;
+    }
+    auto handler = handlers_.find(header.tuner_id);
+    if (handler == handlers_.end()) {
+        ++counters_.unowned;
+        return;
+    }
+    const NetnsCookie cookie = header.netns_cookie ? header.netns_cookie : host_cookie_;
+    if (!in_scope(cookie)) {
+        ++counters_.out_of_scope;
+        return;
+    }
+    ++counters_.delivered;
+    handler->second(cookie, record.first(header.size));
+}
+
+}  // namespace bpftune

@@ -1,0 +1,34 @@
+// bpftune: the thin executable; everything else lives in the core library.
+#include "cli/options.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/support.hpp"
+#include "bpftune_config.h"
+
+#include <cstdio>
+
+int main(int argc, char* argv[])
+{
+    auto options = bpftune::parse_options(argc, argv);
+    if (!options) {
+        std::fprintf(stderr, "bpftune: %s (see bpftune --help)\n",
+                     options.error().message().c_str());
+        return 2;
+    }
+    switch (options->action) {
+    case bpftune::Action::help:
+        std::fputs(options->help_text.c_str(), stdout);
+        return 0;
+    case bpftune::Action::version:
+        std::printf("bpftune %s\n", BPFTUNE_VERSION);
+        return 0;
+    case bpftune::Action::support:
+        return bpftune::report_support();
+    case bpftune::Action::query:
+    case bpftune::Action::restore:
+        std::fprintf(stderr, "bpftune: this build does not have the query socket yet\n");
+        return 1;
+    case bpftune::Action::run:
+        break;
+    }
+    return bpftune::run_daemon(*options);
+}

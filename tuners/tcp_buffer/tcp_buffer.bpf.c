@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* tcp_buffer: notice connections whose buffers are capped by net.ipv4.tcp_rmem[2] or
+ * net.ipv4.tcp_wmem[2], and TCP memory accounting failures. Only raw_tp and classic tracepoint
+ * programs: they run where fentry and kprobes are refused. */
+#include "bpftune.bpf.h"
+#include "tcp_buffer_event.h"
+#include "tcp_buffer_demand.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+#define SOCK_SNDBUF_LOCK 1
+#define SOCK_RCVBUF_LOCK 2
+
+/* Send-side checks run on one sendmsg in this many, per CPU. */
+#define SNDBUF_SAMPLE_EVERY 4
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} sndbuf_sample_count SEC(".maps");
+
+static __always_inline struct net *sock_net_of(const struct sock *sk)
+{
+	return BPF_CORE_READ(sk, __sk_common.skc_net.net);
+}
+
+static __always_inline void fill_peer(struct tcp_buffer_event *e, const struct sock *sk)
+{
+	e->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (e->family == AF_INET6)
+		BPF_CORE_READ_INTO(&e->peer_address, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	else
+		BPF_CORE_READ_INTO(&e->peer_address, sk, __sk_common.skc_daddr);
+}
+
+static __always_inline __u8 sock_scaling_ratio(const struct tcp_sock *tp)
+{
+	if (!bpf_core_field_exists(tp->scaling_ratio))
+		return 0;
+	return BPF_CORE_READ(tp, scaling_ratio);
+}
+
+/* The receive decision, at the point where autotuning has measured one interval. */
+static __always_inline int rcvbuf_check(struct sock *sk, __u32 interval_us)
+{
+	struct tcp_sock *tp = (struct tcp_sock *)sk;
+	struct net *net = sock_net_of(sk);
+	struct tcp_buffer_event e = {};
+	__u32 copied, space, rmem_max;
+	__u64 wanted, now;
+
+	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks) & SOCK_RCVBUF_LOCK)
+		return 0;	/* the application chose its own size */
+	if (!BPF_CORE_READ(net, ipv4.sysctl_tcp_moderate_rcvbuf))
+		return 0;	/* autotuning is off: a larger ceiling would not be used */
+
+	copied = BPF_CORE_READ(tp, copied_seq) - BPF_CORE_READ(tp, rcvq_space.seq);
+	space = BPF_CORE_READ(tp, rcvq_space.space);
+	rmem_max = BPF_CORE_READ(net, ipv4.sysctl_tcp_rmem[2]);
+	e.scaling_ratio = sock_scaling_ratio(tp);
+	wanted = tcp_rcvbuf_wanted_bytes(copied, space, e.scaling_ratio);
+	if (wanted <= rmem_max)
+		return 0;
+
+	now = bpf_ktime_get_ns();
+	e.header.netns_cookie = bpftune_sock_netns_cookie(sk);
+	if (!bpftune_rate_allows(e.header.netns_cookie, TCP_BUFFER_SLOT_RMEM, now))
+		return 0;
+	bpftune_fill_header(&e.header, BPFTUNE_TUNER_TCP_BUFFER, TCP_BUFFER_RCVBUF_LIMITED,
+			    sizeof(e), e.header.netns_cookie, now);
+	e.buffer_bytes = BPF_CORE_READ(sk, sk_rcvbuf);
+	e.sysctl_max_bytes = rmem_max;
+	e.copied_bytes = copied;
+	e.previous_space_bytes = space;
+	e.interval_us = interval_us;
+	e.rtt_us = BPF_CORE_READ(tp, rcv_rtt_est.rtt_us) >> 3;
+	e.mss_bytes = BPF_CORE_READ(tp, advmss);
+	fill_peer(&e, sk);
+	bpftune_send(&e, sizeof(e));
+	return 0;
+}
+
+/* Kernels since 6.16 trace the moment autotuning decides to grow a receive buffer. */
+SEC("raw_tp/tcp_rcvbuf_grow")
+int BPF_PROG(bt_rcvbuf_grow, struct sock *sk, int time_us)
+{
+	return rcvbuf_check(sk, time_us);
+}
+
+/* Older kernels: the same decision, re-derived where tcp_rcv_space_adjust() starts. */
+SEC("raw_tp/tcp_rcv_space_adjust")
+int BPF_PROG(bt_rcv_space, struct sock *sk)
+{
+	struct tcp_sock *tp = (struct tcp_sock *)sk;
+	__u64 stamp_us = BPF_CORE_READ(tp, tcp_mstamp);
+	__u64 measured_us = BPF_CORE_READ(tp, rcvq_space.time);
+	__u32 rtt_us = BPF_CORE_READ(tp, rcv_rtt_est.rtt_us) >> 3;
+	__u32 interval_us = stamp_us - measured_us;
+
+	/* Same gate as the kernel: a measurement lasts at least one RTT. */
+	if (!rtt_us || interval_us < rtt_us)
+		return 0;
+	return rcvbuf_check(sk, interval_us);
+}
+
+static __always_inline bool sndbuf_sampled(void)
+{
+	__u32 zero = 0;
+	__u64 *count = bpf_map_lookup_elem(&sndbuf_sample_count, &zero);
+
+	return count && (*count)++ % SNDBUF_SAMPLE_EVERY == 0;
+}
+
+SEC("raw_tp/tcp_sendmsg_locked")
+int BPF_PROG(bt_sendmsg, struct sock *sk)
+{
+	struct tcp_sock *tp = (struct tcp_sock *)sk;
+	struct tcp_buffer_event e = {};
+	__u32 sndbuf, wmem_max, queued;
+	struct net *net;
+	__u64 now;
+
+	if (!sndbuf_sampled())
+		return 0;
+	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks) & SOCK_SNDBUF_LOCK)
+		return 0;
+	net = sock_net_of(sk);
+	sndbuf = BPF_CORE_READ(sk, sk_sndbuf);
+	wmem_max = BPF_CORE_READ(net, ipv4.sysctl_tcp_wmem[2]);
+	queued = BPF_CORE_READ(sk, sk_wmem_queued);
+	if (!tcp_sndbuf_is_limited(sndbuf, wmem_max, queued))
+		return 0;
+
+	now = bpf_ktime_get_ns();
+	e.header.netns_cookie = bpftune_sock_netns_cookie(sk);
+	if (!bpftune_rate_allows(e.header.netns_cookie, TCP_BUFFER_SLOT_WMEM, now))
+		return 0;
+	bpftune_fill_header(&e.header, BPFTUNE_TUNER_TCP_BUFFER, TCP_BUFFER_SNDBUF_LIMITED,
+			    sizeof(e), e.header.netns_cookie, now);
+	e.buffer_bytes = sndbuf;
+	e.sysctl_max_bytes = wmem_max;
+	e.queued_bytes = queued;
+	e.rtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
+	e.mss_bytes = BPF_CORE_READ(tp, mss_cache);
+	fill_peer(&e, sk);
+	bpftune_send(&e, sizeof(e));
+	return 0;
+}
+
+/* The kernel refused a socket memory charge; only TCP's matter here. */
+SEC("tracepoint/sock/sock_exceed_buf_limit")
+int bt_mem_limit(struct trace_event_raw_sock_exceed_buf_limit *ctx)
+{
+	struct tcp_buffer_event e = {};
+	char name[4] = {};
+	__u64 now;
+
+	bpf_probe_read_kernel(name, sizeof(name) - 1, ctx->name);
+	if (name[0] != 'T' || name[1] != 'C' || name[2] != 'P')
+		return 0;
+	now = bpf_ktime_get_ns();
+	/* tcp_mem is one value for the whole host: the host's slot. */
+	if (!bpftune_rate_allows(0, TCP_BUFFER_SLOT_MEM, now))
+		return 0;
+	bpftune_fill_header(&e.header, BPFTUNE_TUNER_TCP_BUFFER, TCP_BUFFER_MEMORY_LIMIT,
+			    sizeof(e), 0, now);
+	e.memory_allocated_pages = ctx->allocated;
+	e.tcp_mem_pages[0] = ctx->sysctl_mem[0];
+	e.tcp_mem_pages[1] = ctx->sysctl_mem[1];
+	e.tcp_mem_pages[2] = ctx->sysctl_mem[2];
+	bpftune_send(&e, sizeof(e));
+	return 0;
+}

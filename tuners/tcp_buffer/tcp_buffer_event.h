@@ -1,0 +1,42 @@
+/* Records the tcp_buffer BPF programs send to the daemon. Shared by BPF and C++. */
+#ifndef BPFTUNE_TCP_BUFFER_EVENT_H
+#define BPFTUNE_TCP_BUFFER_EVENT_H
+
+#include "event_header.h"
+
+enum tcp_buffer_event_kind {
+	/* A connection's receive buffer wants to grow past net.ipv4.tcp_rmem[2]. */
+	TCP_BUFFER_RCVBUF_LIMITED = 1,
+	/* A connection's send buffer sits at net.ipv4.tcp_wmem[2] with its queue full. */
+	TCP_BUFFER_SNDBUF_LIMITED = 2,
+	/* The kernel refused to charge TCP socket memory (tcp_mem reached). */
+	TCP_BUFFER_MEMORY_LIMIT = 3,
+};
+
+/* Tunable slots for the BPF rate limit (one stream of events per namespace and tunable). */
+enum tcp_buffer_rate_slot {
+	TCP_BUFFER_SLOT_RMEM = 1,
+	TCP_BUFFER_SLOT_WMEM = 2,
+	TCP_BUFFER_SLOT_MEM = 3,
+};
+
+struct tcp_buffer_event {
+	struct bpftune_event_header header;
+	__u32 buffer_bytes;	/* sk_rcvbuf or sk_sndbuf now */
+	__u32 sysctl_max_bytes;	/* tcp_rmem[2] or tcp_wmem[2] as the kernel saw it */
+	__u32 copied_bytes;	/* receive: read by the application in the last interval */
+	__u32 previous_space_bytes; /* receive: the previous interval's measure */
+	__u32 interval_us;	/* receive: length of that interval */
+	__u32 rtt_us;		/* receiver's RTT estimate or the sender's smoothed RTT */
+	__u32 queued_bytes;	/* send: bytes queued in the socket */
+	__u32 mss_bytes;
+	__u8 scaling_ratio;	/* payload share of buffer memory, /256 (0: unknown) */
+	__u8 family;		/* AF_INET or AF_INET6 */
+	__u16 pad;
+	__u8 peer_address[16];	/* IPv4 in the first four bytes when family is AF_INET */
+	/* TCP_BUFFER_MEMORY_LIMIT only */
+	__s64 memory_allocated_pages;
+	__s64 tcp_mem_pages[3];
+};
+
+#endif

@@ -1,0 +1,108 @@
+#include "tcp_buffer_policy.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+
+namespace bpftune::tcp_buffer {
+
+std::int64_t hard_max_bytes(std::int64_t ram_bytes)
+{
+    const std::int64_t ram_cap = std::max(ram_cap_floor_bytes, ram_bytes / ram_share_divisor);
+    return std::min(kernel_max_bytes, ram_cap) / page_bytes * page_bytes;
+}
+
+Growth growth_for(int learning_rate)
+{
+    static constexpr std::array<Growth, 5> by_rate{{
+        {1.015625, 1.25},
+        {1.03125, 1.5},
+        {1.0625, 2.0},
+        {1.125, 3.0},
+        {1.25, 4.0},
+    }};
+    return by_rate[static_cast<std::size_t>(std::clamp(learning_rate, 0, 4))];
+}
+
+std::optional<std::int64_t> next_buffer_max(std::int64_t current_max, std::uint64_t wanted_bytes,
+                                            std::int64_t hard_max, const Growth& growth)
+{
+    if (current_max >= hard_max)
+        return std::nullopt;
+    const double current = static_cast<double>(std::max<std::int64_t>(current_max, page_bytes));
+    // The kernel's own ask already holds 2x the last RTT's data plus the sender's growth.
+    double target = wanted_bytes ? static_cast<double>(wanted_bytes)
+                                 : current * std::min(2.0, growth.max_factor);
+    target = std::clamp(target, current * growth.min_factor, current * growth.max_factor);
+    target = std::min(target, static_cast<double>(hard_max));
+    auto aligned = static_cast<std::int64_t>(std::ceil(target / page_bytes)) * page_bytes;
+    aligned = std::min(aligned, hard_max);
+    if (aligned <= current_max)
+        return std::nullopt;
+    return aligned;
+}
+
+bool near_memory_pressure(const TcpMemory& memory)
+{
+    if (memory.pressure_pages <= 0)
+        return false;
+    return memory.allocated_pages >= memory.pressure_pages - memory.pressure_pages / 4;
+}
+
+std::optional<std::int64_t> parse_sockstat_tcp_pages(std::string_view sockstat)
+{
+    const auto line_start = sockstat.find("TCP:");
+    if (line_start == std::string_view::npos)
+        return std::nullopt;
+    auto line = sockstat.substr(line_start);
+    line = line.substr(0, line.find('\n'));
+    const auto mem = line.find(" mem ");
+    if (mem == std::string_view::npos)
+        return std::nullopt;
+    std::int64_t pages = 0;
+    bool digits = false;
+    for (char c : line.substr(mem + 5)) {
+        if (c < '0' || c > '9')
+            break;
+        pages = pages * 10 + (c - '0');
+        digits = true;
+    }
+    return digits ? std::optional(pages) : std::nullopt;
+}
+
+Decision decide_raise(const RaiseInputs& in)
+{
+    if (in.observed_max < in.live_max)
+        return {Verdict::stale};
+    if (in.memory_pressure)
+        return {Verdict::memory_pressure};
+    if (in.buffer_vs_rtt && in.buffer_vs_rtt->samples() >= correlation_min_samples &&
+        in.buffer_vs_rtt->coefficient() > latency_correlation_threshold)
+        return {Verdict::latency_correlated};
+    auto next = next_buffer_max(in.live_max, in.wanted_bytes, in.hard_max, in.growth);
+    if (!next)
+        return {Verdict::at_hard_limit};
+    return {Verdict::raise, *next};
+}
+
+std::string format_duration_us(std::uint64_t us)
+{
+    if (us >= 10000)
+        return std::to_string(us / 1000) + " ms";
+    return std::to_string(us) + " us";
+}
+
+std::string format_bytes(std::uint64_t bytes)
+{
+    char text[32];
+    if (bytes >= (1ull << 20))
+        std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+    else if (bytes >= (1ull << 10))
+        std::snprintf(text, sizeof text, "%.0f KiB", static_cast<double>(bytes) / (1 << 10));
+    else
+        std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));
+    return text;
+}
+
+}  // namespace bpftune::tcp_buffer

@@ -1,0 +1,39 @@
+// tcp_buffer's typed events, decoded once from ring-buffer records.
+#pragma once
+
+#include "event/event_router.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace bpftune::tcp_buffer {
+
+enum class Side { receive, send };
+
+struct BufferLimited {
+    Side side;
+    NetnsCookie netns_cookie;
+    std::uint32_t buffer_bytes;
+    std::uint32_t sysctl_max_bytes;
+    std::uint64_t wanted_bytes;     // 0 when the kernel does not say (send side)
+    std::uint32_t copied_bytes;     // receive: read in the last interval
+    std::uint32_t interval_us;
+    std::uint32_t rtt_us;
+    std::string peer;               // "10.0.0.2" or "fd00::2"
+};
+
+struct MemoryLimit {
+    std::int64_t allocated_pages;
+    std::int64_t tcp_mem_pages[3];
+};
+
+struct Signal {
+    std::optional<BufferLimited> buffer;
+    std::optional<MemoryLimit> memory;
+};
+
+// Nothing for a record of an unknown kind or the wrong size.
+std::optional<Signal> decode(NetnsCookie cookie, RawRecord record);
+
+}  // namespace bpftune::tcp_buffer

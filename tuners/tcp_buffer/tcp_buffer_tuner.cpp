@@ -1,0 +1,332 @@
+#include "tcp_buffer_tuner.hpp"
+
+#include "bpf/bpf_handles.hpp"
+#include "log/log.hpp"
+#include "tcp_buffer_policy.hpp"
+#include "tcp_buffer_signal.hpp"
+#include "tuner/inbox.hpp"
+
+#include "tcp_buffer.skel.h"
+
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace bpftune {
+namespace {
+
+using namespace std::chrono_literals;
+using tcp_buffer::Side;
+
+constexpr std::uint16_t tuner_id = BPFTUNE_TUNER_TCP_BUFFER;
+// After the kernel refused a TCP memory charge, do not raise buffers for this long.
+constexpr auto memory_limit_quiet = 30s;
+// The strategy timeout: how often an idle tuner re-checks memory state.
+constexpr auto idle_check_interval = 10s;
+
+constexpr Scenario rmem_limited{
+    "rmem_limited", "TCP receive buffers were held back by net.ipv4.tcp_rmem[2]",
+    "8f82386388c24e9cbb22232a64b815e3"};
+constexpr Scenario wmem_limited{
+    "wmem_limited", "TCP send buffers were held back by net.ipv4.tcp_wmem[2]",
+    "0d9a7bdab1c045a68aab12c191e9a861"};
+constexpr Scenario latency_correlated{
+    "latency_correlated", "larger TCP buffers were raising round-trip times; raising stopped",
+    "1b56616e0c4c46af9109992c5d36c422"};
+constexpr Scenario memory_pressure{
+    "memory_pressure", "TCP memory is near net.ipv4.tcp_mem pressure; buffers are not raised",
+    "a08af788df7b4964b95967488f77f086"};
+constexpr std::array scenarios_{rmem_limited, wmem_limited, latency_correlated, memory_pressure};
+
+std::int64_t physical_ram_bytes()
+{
+    return static_cast<std::int64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGESIZE);
+}
+
+TunableSpec buffer_spec(const char* name, const char* description, std::int64_t hard_max)
+{
+    const ValueLimit limit{1, hard_max};
+    return TunableSpec{name, description, TunableScope::per_netns, "min default max",
+                       {limit, limit, limit}, true};
+}
+
+using Skeleton = SkeletonPtr<tcp_buffer_bpf, tcp_buffer_bpf__destroy>;
+
+// What the tuner remembers per namespace and side.
+struct SideState {
+    Correlation buffer_vs_rtt;
+    bool latency_reported = false;
+    bool hard_limit_reported = false;
+};
+
+class TcpBufferTuner final : public Tuner {
+public:
+    TcpBufferTuner()
+        : hard_max_(tcp_buffer::hard_max_bytes(physical_ram_bytes())),
+          tunables_{buffer_spec("net.ipv4.tcp_rmem",
+                                "TCP receive buffer sizes (min default max), bytes", hard_max_),
+                    buffer_spec("net.ipv4.tcp_wmem",
+                                "TCP send buffer sizes (min default max), bytes", hard_max_)}
+    {
+    }
+
+    std::string_view name() const override { return "tcp_buffer"; }
+    std::string_view description() const override
+    {
+        return "raises TCP buffer ceilings for connections that need more";
+    }
+    std::span<const TunableSpec> tunables() const override { return tunables_; }
+    std::span<const Scenario> scenarios() const override { return scenarios_; }
+
+    Result<void> attach(TunerContext& context) override;
+    boost::asio::awaitable<void> run() override;
+    void stop() override
+    {
+        if (inbox_)
+            inbox_->close();
+    }
+    std::vector<std::string> statistics() const override;
+
+    ~TcpBufferTuner() override
+    {
+        if (router_)
+            router_->unsubscribe(tuner_id);
+    }
+
+private:
+    void handle(const tcp_buffer::BufferLimited& limited);
+    void note_memory_limit(const tcp_buffer::MemoryLimit& memory);
+    tcp_buffer::TcpMemory read_tcp_memory();
+    const TunableSpec& spec(Side side) const { return tunables_[side == Side::receive ? 0 : 1]; }
+
+    std::int64_t hard_max_;
+    std::array<TunableSpec, 2> tunables_;
+    Skeleton skeleton_;
+    std::vector<BpfLink> links_;
+    std::vector<std::string> hooks_;
+    TunerContext* context_ = nullptr;
+    EventRouter* router_ = nullptr;
+    std::unique_ptr<Inbox<tcp_buffer::Signal>> inbox_;
+    std::map<std::pair<NetnsCookie, Side>, SideState> state_;
+    std::chrono::steady_clock::time_point last_memory_limit_{};
+    bool pressure_reported_ = false;
+};
+
+Result<void> TcpBufferTuner::attach(TunerContext& context)
+{
+    Skeleton skeleton(tcp_buffer_bpf__open());
+    if (!skeleton)
+        return errno_error("open the tcp_buffer BPF object");
+    if (auto shared = share_with_daemon(*skeleton, context.bpf); !shared)
+        return shared.error();
+
+    // One receive hook: the precise tracepoint where the kernel has it, else the older one.
+    const bool has_grow = kernel_has_raw_tracepoint("tcp_rcvbuf_grow");
+    bpf_program__set_autoload(has_grow ? skeleton->progs.bt_rcv_space
+                                       : skeleton->progs.bt_rcvbuf_grow, false);
+    const bool has_sendmsg = kernel_has_raw_tracepoint("tcp_sendmsg_locked");
+    if (!has_sendmsg) {
+        bpf_program__set_autoload(skeleton->progs.bt_sendmsg, false);
+        log_notice("tcp_buffer: this kernel has no tcp_sendmsg_locked tracepoint; "
+                   "send buffers (tcp_wmem) are not tuned");
+    }
+    if (int err = tcp_buffer_bpf__load(skeleton.get())) {
+        auto reason = take_libbpf_reason();
+        return Error{-err, "load the tcp_buffer BPF programs" +
+                               (reason.empty() ? "" : " (" + reason + ")")};
+    }
+
+    std::vector<BpfLink> links;
+    std::vector<std::string> hooks;
+    bpf_program* program;
+    bpf_object__for_each_program(program, skeleton->obj)
+    {
+        if (!bpf_program__autoload(program))
+            continue;
+        auto link = attach_program(program);
+        if (!link)
+            return link.error();
+        links.push_back(std::move(*link));
+        hooks.push_back(bpf_program__section_name(program));
+    }
+
+    // Everything is in place: only now does the tuner keep it.
+    skeleton_ = std::move(skeleton);
+    links_ = std::move(links);
+    hooks_ = std::move(hooks);
+    context_ = &context;
+    router_ = &context.router;
+    inbox_ = std::make_unique<Inbox<tcp_buffer::Signal>>(context.executor, 256);
+    router_->subscribe(tuner_id, [this](NetnsCookie cookie, RawRecord record) {
+        if (auto signal = tcp_buffer::decode(cookie, record))
+            inbox_->offer(std::move(*signal));
+    });
+    return {};
+}
+
+boost::asio::awaitable<void> TcpBufferTuner::run()
+{
+    for (;;) {
+        auto next = co_await inbox_->next(idle_check_interval);
+        if (std::holds_alternative<InboxClosed>(next))
+            co_return;
+        if (std::holds_alternative<InboxTimeout>(next)) {
+            // Quiet period: memory state is re-read before the next raise anyway.
+            pressure_reported_ = pressure_reported_ && near_memory_pressure(read_tcp_memory());
+            continue;
+        }
+        auto& signal = std::get<tcp_buffer::Signal>(next);
+        if (signal.memory)
+            note_memory_limit(*signal.memory);
+        if (signal.buffer)
+            handle(*signal.buffer);
+    }
+}
+
+tcp_buffer::TcpMemory TcpBufferTuner::read_tcp_memory()
+{
+    tcp_buffer::TcpMemory memory;
+    std::ifstream sockstat("/proc/net/sockstat");
+    std::stringstream text;
+    text << sockstat.rdbuf();
+    memory.allocated_pages = tcp_buffer::parse_sockstat_tcp_pages(text.str()).value_or(0);
+    static const TunableSpec tcp_mem{"net.ipv4.tcp_mem", "", TunableScope::host, "", {}, false};
+    auto limits = context_->actuator.read(0, tcp_mem);
+    if (limits && limits->numbers.size() == 3)
+        memory.pressure_pages = limits->numbers[1];
+    return memory;
+}
+
+void TcpBufferTuner::note_memory_limit(const tcp_buffer::MemoryLimit& memory)
+{
+    last_memory_limit_ = std::chrono::steady_clock::now();
+    if (pressure_reported_)
+        return;
+    pressure_reported_ = true;
+    log(Severity::notice,
+        "TCP memory reached its limit (" + std::to_string(memory.allocated_pages) +
+            " pages allocated, net.ipv4.tcp_mem = " + std::to_string(memory.tcp_mem_pages[0]) +
+            " " + std::to_string(memory.tcp_mem_pages[1]) + " " +
+            std::to_string(memory.tcp_mem_pages[2]) + "); tcp_buffer will not raise buffers for " +
+            std::to_string(memory_limit_quiet.count()) + " s",
+        {{"MESSAGE_ID", std::string(memory_pressure.message_id)},
+         {"BPFTUNE_TUNER", "tcp_buffer"},
+         {"BPFTUNE_SCENARIO", std::string(memory_pressure.name)}});
+}
+
+void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
+{
+    const TunableSpec& tunable = spec(limited.side);
+    Actuator& actuator = context_->actuator;
+    if (actuator.owned_by_admin(limited.netns_cookie, tunable.name))
+        return;
+    auto live = actuator.read(limited.netns_cookie, tunable);
+    if (!live || live->numbers.size() != 3)
+        return;  // the namespace went away, or the sysctl is not there
+    auto& state = state_[{limited.netns_cookie, limited.side}];
+    state.buffer_vs_rtt.add(limited.sysctl_max_bytes, limited.rtt_us);
+
+    const bool memory_limited =
+        std::chrono::steady_clock::now() - last_memory_limit_ < memory_limit_quiet ||
+        near_memory_pressure(read_tcp_memory());
+    const auto decision = tcp_buffer::decide_raise({
+        .live_max = live->numbers[2],
+        .observed_max = limited.sysctl_max_bytes,
+        .wanted_bytes = limited.wanted_bytes,
+        .hard_max = hard_max_,
+        .growth = tcp_buffer::growth_for(context_->learning_rate),
+        .memory_pressure = memory_limited,
+        .buffer_vs_rtt = &state.buffer_vs_rtt,
+    });
+
+    const std::string where = actuator.netns().describe(limited.netns_cookie);
+    switch (decision.verdict) {
+    case tcp_buffer::Verdict::raise: {
+        SysctlValue next = *live;
+        next.numbers[2] = decision.new_max;
+        const bool receive = limited.side == Side::receive;
+        std::string evidence;
+        if (receive)
+            evidence = "autotuning wanted " + tcp_buffer::format_bytes(limited.wanted_bytes) +
+                       "; estimated bandwidth-delay product " +
+                       tcp_buffer::format_bytes(limited.copied_bytes) + " (read in " +
+                       tcp_buffer::format_duration_us(limited.interval_us) + ", RTT " +
+                       tcp_buffer::format_duration_us(limited.rtt_us) + ")";
+        else
+            evidence = "send buffer " + tcp_buffer::format_bytes(limited.buffer_bytes) +
+                       " full at the ceiling; smoothed RTT " +
+                       tcp_buffer::format_duration_us(limited.rtt_us);
+        actuator.apply(ChangeRequest{
+            .tuner = "tcp_buffer",
+            .tunable = &tunable,
+            .netns_cookie = limited.netns_cookie,
+            .new_value = next,
+            .scenario = receive ? rmem_limited : wmem_limited,
+            .reason = std::string(receive ? "receive" : "send") +
+                      " buffers of connections to " + limited.peer + " hit the maximum",
+            .evidence = evidence,
+        });
+        break;
+    }
+    case tcp_buffer::Verdict::latency_correlated:
+        if (!std::exchange(state.latency_reported, true))
+            log(Severity::notice,
+                "tcp_buffer stops raising " + tunable.name + " in netns " + where +
+                    ": round-trip time grew with the buffer (correlation " +
+                    std::to_string(state.buffer_vs_rtt.coefficient()).substr(0, 4) + " over " +
+                    std::to_string(state.buffer_vs_rtt.samples()) +
+                    " samples), so a larger buffer would only queue more",
+                {{"MESSAGE_ID", std::string(latency_correlated.message_id)},
+                 {"BPFTUNE_TUNER", "tcp_buffer"},
+                 {"BPFTUNE_TUNABLE", tunable.name},
+                 {"BPFTUNE_NETNS", where},
+                 {"BPFTUNE_SCENARIO", std::string(latency_correlated.name)}});
+        break;
+    case tcp_buffer::Verdict::at_hard_limit:
+        if (!std::exchange(state.hard_limit_reported, true))
+            log_notice("tcp_buffer: " + tunable.name + " in netns " + where + " is at " +
+                       std::to_string(live->numbers[2]) + ", the most bpftune allows (" +
+                       tcp_buffer::format_bytes(hard_max_) + "); connections still want more");
+        break;
+    case tcp_buffer::Verdict::memory_pressure:
+        if (!std::exchange(pressure_reported_, true))
+            log(Severity::notice,
+                "tcp_buffer does not raise " + tunable.name + " in netns " + where +
+                    ": TCP memory is near net.ipv4.tcp_mem pressure",
+                {{"MESSAGE_ID", std::string(memory_pressure.message_id)},
+                 {"BPFTUNE_TUNER", "tcp_buffer"},
+                 {"BPFTUNE_SCENARIO", std::string(memory_pressure.name)}});
+        break;
+    case tcp_buffer::Verdict::stale:
+        break;
+    }
+}
+
+std::vector<std::string> TcpBufferTuner::statistics() const
+{
+    std::vector<std::string> lines;
+    std::string hooks;
+    for (const auto& hook : hooks_)
+        hooks += (hooks.empty() ? "" : ", ") + hook;
+    lines.push_back("tcp_buffer: hooks " + hooks);
+    if (skeleton_)
+        lines.push_back("tcp_buffer: " + std::to_string(skeleton_->bss->bpftune_lost_events) +
+                        " events lost (ring buffer full), " +
+                        std::to_string(skeleton_->bss->bpftune_rate_limited) +
+                        " suppressed by the rate limit, " +
+                        std::to_string(inbox_ ? inbox_->dropped() : 0) + " dropped (inbox full)");
+    return lines;
+}
+
+}  // namespace
+
+std::unique_ptr<Tuner> make_tcp_buffer_tuner()
+{
+    return std::make_unique<TcpBufferTuner>();
+}
+
+}  // namespace bpftune
