@@ -1,0 +1,104 @@
+# shellcheck shell=bash
+# daemon.sh: run bpftune under test and check what a user would see.
+#
+#   source "$BT_LIB/daemon.sh"
+#   bt_require_bpf                 # exit 77 (skip) with a reason unless BPF tests can run here
+#   bt_private_journal "$@"        # re-run this script beside a private systemd-journald
+#   bt_start [BPFTUNE ARGS]        # start bpftune -s ARGS; returns once it says it started
+#   bt_stop                        # SIGTERM; BT_STATUS holds its exit status
+#   bt_journal [FIELD=VALUE...]    # matching journal entries of bpftune, one JSON object a line
+#   bt_wait_for SECONDS CMD...     # retry CMD until it succeeds or time runs out
+#   fail MESSAGE                   # print the daemon's log and exit 1
+#
+# Set by bt_start: BT_PID, BT_LOG (its stderr). The binary is $BPFTUNE, else build/src/bpftune.
+
+BT_LIB=${BT_LIB:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+BPFTUNE=${BPFTUNE:-$BT_LIB/../../build/src/bpftune}
+BT_PID=""
+BT_LOG=""
+BT_STATUS=""
+
+skip() {
+  echo "SKIP: $*"
+  exit 77
+}
+
+fail() {
+  echo "FAIL: $*"
+  if [ -n "$BT_LOG" ] && [ -f "$BT_LOG" ]; then
+    echo "--- bpftune's log:"
+    tail -n 40 "$BT_LOG"
+  fi
+  exit 1
+}
+
+bt_require_bpf() {
+  [ "$(id -u)" -eq 0 ] || skip "needs root to load BPF programs"
+  [ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
+  [ -x "$BPFTUNE" ] || skip "bpftune is not built ($BPFTUNE)"
+  command -v bpftool >/dev/null || skip "bpftool is not installed"
+  command -v jq >/dev/null || skip "jq is not installed"
+}
+
+bt_private_journal() {
+  if [ -z "${BT_IN_PRIVATE_JOURNAL:-}" ]; then
+    [ -x /lib/systemd/systemd-journald ] || skip "systemd-journald is not installed"
+    export BT_IN_PRIVATE_JOURNAL=1
+    exec unshare -m "$BT_LIB/with-journal.sh" "$0" "$@"
+  fi
+}
+
+bt_wait_for() {
+  local seconds=$1
+  shift
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+
+_bt_started() {
+  grep -q "bpftune started" "$BT_LOG" 2>/dev/null || ! kill -0 "$BT_PID" 2>/dev/null
+}
+
+bt_start() {
+  BT_LOG=$(mktemp /tmp/bpftune-test-log.XXXXXX)
+  "$BPFTUNE" -s "$@" >"$BT_LOG" 2>&1 &
+  BT_PID=$!
+  if declare -F topo_on_down >/dev/null; then
+    topo_on_down "bt_stop_quietly"
+  else
+    trap bt_stop_quietly EXIT
+  fi
+  bt_wait_for 15 _bt_started || fail "bpftune did not start within 15 s"
+  kill -0 "$BT_PID" 2>/dev/null || fail "bpftune exited during start-up"
+}
+
+bt_stop() {
+  [ -n "$BT_PID" ] || return 0
+  kill -TERM "$BT_PID" 2>/dev/null
+  wait "$BT_PID"
+  BT_STATUS=$?
+  BT_PID=""
+}
+
+bt_stop_quietly() {
+  [ -n "$BT_PID" ] && kill -TERM "$BT_PID" 2>/dev/null && wait "$BT_PID" 2>/dev/null
+  BT_PID=""
+  return 0
+}
+
+bt_journal() {
+  journalctl --no-pager -o json SYSLOG_IDENTIFIER=bpftune "$@" 2>/dev/null
+}
+
+# The third value of a three-value sysctl in a namespace ("" for the host's).
+bt_sysctl_max() {
+  local ns=$1 name=$2
+  if [ -n "$ns" ]; then
+    ip netns exec "$ns" sysctl -n "$name" | awk '{print $3}'
+  else
+    sysctl -n "$name" | awk '{print $3}'
+  fi
+}
