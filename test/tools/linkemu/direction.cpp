@@ -72,13 +72,14 @@ void direction::arrive(frame data, std::int64_t now_ns) {
   stats_.rx_segments += layout.segments;
   stats_.rx_bytes += layout.wire_bytes;
   if (passes_whole(layout)) {
-    queue_.push(packet_run{std::move(data), layout.segments, layout.wire_bytes, false});
+    queue_.push(packet_run{std::move(data), layout.segments, layout.wire_bytes, false, now_ns});
     return;
   }
-  settle_segments(std::move(data), layout, decide_segments(layout));
+  settle_segments(std::move(data), layout, decide_segments(layout), now_ns);
 }
 
-void direction::settle_segments(frame data, const frame_layout& layout, const std::vector<fate>& fates) {
+void direction::settle_segments(frame data, const frame_layout& layout, const std::vector<fate>& fates,
+                                std::int64_t now_ns) {
   if (std::adjacent_find(fates.begin(), fates.end(), std::not_equal_to<>()) != fates.end())
     stats_.split_frames += 1;
   // Consecutive segments with the same fate travel together as one (smaller) aggregate.
@@ -86,6 +87,7 @@ void direction::settle_segments(frame data, const frame_layout& layout, const st
     end = first + 1;
     while (end < layout.segments && fates[end] == fates[first]) ++end;
     packet_run run;
+    run.arrival_ns = now_ns;
     run.segments = end - first;
     for (std::uint32_t i = first; i < end; ++i) run.wire_bytes += layout.segment_wire_bytes(i);
     bool whole = first == 0 && end == layout.segments;
@@ -108,8 +110,11 @@ std::int64_t direction::release_ns(std::int64_t departure_ns, bool reordered) {
 void direction::service(std::int64_t now_ns, const transmit_fn& transmit) {
   while (!queue_.empty() && bucket_.ready_at_ns() <= now_ns) {
     packet_run run = queue_.pop();
-    bucket_.take(run.wire_bytes, now_ns);
-    std::int64_t release = release_ns(now_ns, run.reordered);
+    // Departure in the link's own time, not when this loop got the CPU: a late wake-up must
+    // cost neither rate nor delay.
+    std::int64_t departure_ns = std::max(bucket_.ready_at_ns(), run.arrival_ns);
+    bucket_.take(run.wire_bytes, departure_ns);
+    std::int64_t release = release_ns(departure_ns, run.reordered);
     wire_.push(release, std::move(run));
   }
   while (transmit && wire_.due(now_ns)) {

@@ -38,7 +38,8 @@ class direction {
 
   bool passes_whole(const frame_layout& layout) const;
   std::vector<fate> decide_segments(const frame_layout& layout);
-  void settle_segments(frame data, const frame_layout& layout, const std::vector<fate>& fates);
+  void settle_segments(frame data, const frame_layout& layout, const std::vector<fate>& fates,
+                       std::int64_t now_ns);
   void settle_run(fate run_fate, packet_run run);
   std::int64_t release_ns(std::int64_t departure_ns, bool reordered);
 

@@ -12,6 +12,7 @@ struct packet_run {
   std::uint32_t segments = 1;
   std::uint64_t wire_bytes = 0;
   bool reordered = false;
+  std::int64_t arrival_ns = 0;  // when it was read from the TUN device
 };
 
 }  // namespace linkemu
