@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <unistd.h>
 #include <exception>
 #include <memory>
 #include <set>
@@ -59,7 +60,10 @@ std::string status_line(std::size_t active, std::size_t changes)
 int run_daemon(const Options& options)
 {
     const bool journal = ::access("/run/systemd/journal/socket", W_OK) == 0;
-    init_logging({.to_stderr = options.to_stderr, .debug = options.debug, .to_journal = journal});
+    // An operator at a terminal sees messages there too; under systemd stderr is the journal.
+    init_logging({.to_stderr = options.to_stderr || ::isatty(STDERR_FILENO),
+                  .debug = options.debug,
+                  .to_journal = journal});
     route_libbpf_messages();
 
     boost::asio::io_context io;

@@ -77,6 +77,13 @@ Decision decide_raise(const RaiseInputs& in)
         return {Verdict::stale};
     if (in.memory_pressure)
         return {Verdict::memory_pressure};
+    // The kernel's ask already doubles what the last RTT carried; asking for less than one
+    // step more means the ceiling covers the path.
+    if (in.wanted_bytes &&
+        static_cast<double>(in.wanted_bytes) < static_cast<double>(in.live_max) * in.growth.min_factor)
+        return {Verdict::nearly_enough};
+    if (in.min_rtt_us && in.rtt_us > in.min_rtt_us * queueing_rtt_factor)
+        return {Verdict::path_queueing};
     if (in.buffer_vs_rtt && in.buffer_vs_rtt->samples() >= correlation_min_samples &&
         in.buffer_vs_rtt->coefficient() > latency_correlation_threshold)
         return {Verdict::latency_correlated};
@@ -84,6 +91,18 @@ Decision decide_raise(const RaiseInputs& in)
     if (!next)
         return {Verdict::at_hard_limit};
     return {Verdict::raise, *next};
+}
+
+std::uint32_t PathRtt::observe(const std::string& peer, std::uint32_t rtt_us)
+{
+    if (rtt_us == 0)
+        return 0;
+    if (min_rtt_us_.size() >= max_peers && !min_rtt_us_.contains(peer))
+        min_rtt_us_.clear();
+    auto [it, inserted] = min_rtt_us_.try_emplace(peer, rtt_us);
+    if (!inserted)
+        it->second = std::min(it->second, rtt_us);
+    return it->second;
 }
 
 std::string format_duration_us(std::uint64_t us)

@@ -5,6 +5,7 @@
 #include "policy/correlation.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,8 @@ constexpr std::int64_t page_bytes = 4096;
 // Correlations below this many samples mean nothing.
 constexpr std::size_t correlation_min_samples = 10;
 constexpr double latency_correlation_threshold = 0.75;
+// RTT this far above the path's lowest means a queue is building: the path is full.
+constexpr double queueing_rtt_factor = 1.25;
 
 // The highest value bpftune will ever write to tcp_rmem[2] / tcp_wmem[2] on this machine.
 std::int64_t hard_max_bytes(std::int64_t ram_bytes);
@@ -55,6 +58,8 @@ enum class Verdict {
     at_hard_limit,
     memory_pressure,
     latency_correlated,  // raising the buffer has been raising RTT: more would only queue
+    path_queueing,       // RTT well above the path's lowest: the link, not the buffer, limits
+    nearly_enough,       // the kernel asks for less than one minimum step more
 };
 
 struct RaiseInputs {
@@ -65,6 +70,8 @@ struct RaiseInputs {
     Growth growth{};
     bool memory_pressure = false;
     const Correlation* buffer_vs_rtt = nullptr;
+    std::uint32_t rtt_us = 0;       // of the connection that hit the ceiling
+    std::uint32_t min_rtt_us = 0;   // lowest seen towards that peer (0: unknown)
 };
 
 struct Decision {
@@ -73,6 +80,18 @@ struct Decision {
 };
 
 Decision decide_raise(const RaiseInputs& in);
+
+// Lowest RTT seen per peer, so a queue building up on the path can be told apart from a
+// window that is too small. Bounded: it forgets everything when full.
+class PathRtt {
+public:
+    // Records a sample and returns the lowest RTT seen towards the peer, this one included.
+    std::uint32_t observe(const std::string& peer, std::uint32_t rtt_us);
+
+private:
+    static constexpr std::size_t max_peers = 1024;
+    std::map<std::string, std::uint32_t> min_rtt_us_;
+};
 
 // "1.5 MiB", "900 KiB", "512 B": sizes in messages.
 std::string format_bytes(std::uint64_t bytes);

@@ -112,6 +112,7 @@ private:
     EventRouter* router_ = nullptr;
     std::unique_ptr<Inbox<tcp_buffer::Signal>> inbox_;
     std::map<std::pair<NetnsCookie, Side>, SideState> state_;
+    tcp_buffer::PathRtt path_rtt_;
     std::chrono::steady_clock::time_point last_memory_limit_{};
     bool pressure_reported_ = false;
 };
@@ -229,6 +230,8 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
         return;  // the namespace went away, or the sysctl is not there
     auto& state = state_[{limited.netns_cookie, limited.side}];
     state.buffer_vs_rtt.add(limited.sysctl_max_bytes, limited.rtt_us);
+    const auto min_rtt_us =
+        path_rtt_.observe(std::to_string(limited.netns_cookie) + "/" + limited.peer, limited.rtt_us);
 
     const bool memory_limited =
         std::chrono::steady_clock::now() - last_memory_limit_ < memory_limit_quiet ||
@@ -241,6 +244,8 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
         .growth = tcp_buffer::growth_for(context_->learning_rate),
         .memory_pressure = memory_limited,
         .buffer_vs_rtt = &state.buffer_vs_rtt,
+        .rtt_us = limited.rtt_us,
+        .min_rtt_us = min_rtt_us,
     });
 
     const std::string where = actuator.netns().describe(limited.netns_cookie);
@@ -301,7 +306,14 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
                  {"BPFTUNE_TUNER", "tcp_buffer"},
                  {"BPFTUNE_SCENARIO", std::string(memory_pressure.name)}});
         break;
+    case tcp_buffer::Verdict::path_queueing:
+        log_debug("tcp_buffer: not raising " + tunable.name + " in netns " + where + ": RTT to " +
+                  limited.peer + " is " + tcp_buffer::format_duration_us(limited.rtt_us) +
+                  ", above its lowest " + tcp_buffer::format_duration_us(min_rtt_us) +
+                  ", so the path is full, not the buffer");
+        break;
     case tcp_buffer::Verdict::stale:
+    case tcp_buffer::Verdict::nearly_enough:
         break;
     }
 }

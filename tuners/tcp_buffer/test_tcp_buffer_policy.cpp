@@ -69,8 +69,20 @@ TEST_CASE("the decision: stale events, memory pressure and latency correlation s
     correlated.buffer_vs_rtt = &rising;
     CHECK(decide_raise(correlated).verdict == Verdict::latency_correlated);
 
+    auto enough = in;
+    enough.wanted_bytes = 150000;  // under 131072 x 1.25: the ceiling covers the path
+    CHECK(decide_raise(enough).verdict == Verdict::nearly_enough);
+
+    auto queueing = in;
+    queueing.rtt_us = 52000;
+    queueing.min_rtt_us = 40000;
+    CHECK(decide_raise(queueing).verdict == Verdict::path_queueing);
+    queueing.rtt_us = 48000;  // within 25% of the path's lowest: the window is the limit
+    CHECK(decide_raise(queueing).verdict == Verdict::raise);
+
     auto full = in;
     full.live_max = full.observed_max = 16 << 20;
+    full.wanted_bytes = 64 << 20;
     CHECK(decide_raise(full).verdict == Verdict::at_hard_limit);
 }
 
@@ -103,4 +115,17 @@ TEST_CASE("a send buffer limits only when at the ceiling and full")
     CHECK(tcp_sndbuf_is_limited(4194304, 4194304, 4000000));
     CHECK_FALSE(tcp_sndbuf_is_limited(1048576, 4194304, 1048576));
     CHECK_FALSE(tcp_sndbuf_is_limited(4194304, 4194304, 100000));
+}
+
+TEST_CASE("the path's lowest RTT is kept per peer, bounded")
+{
+    PathRtt paths;
+    CHECK(paths.observe("10.0.0.2", 50000) == 50000);
+    CHECK(paths.observe("10.0.0.2", 40000) == 40000);
+    CHECK(paths.observe("10.0.0.2", 60000) == 40000);
+    CHECK(paths.observe("10.0.0.3", 9000) == 9000);
+    CHECK(paths.observe("10.0.0.3", 0) == 0);
+    for (int i = 0; i < 2000; ++i)
+        paths.observe("peer" + std::to_string(i), 1000 + i);
+    CHECK(paths.observe("10.0.0.2", 70000) == 70000);  // forgotten when the table filled
 }
