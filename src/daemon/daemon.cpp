@@ -7,6 +7,8 @@
 #include "daemon/notifier.hpp"
 #include "log/log.hpp"
 #include "netns/netns_registry.hpp"
+#include "ownership/sysctl_watch.hpp"
+#include "bpftune_config.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -15,6 +17,8 @@
 
 #include <algorithm>
 #include <csignal>
+#include <map>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <exception>
 #include <memory>
@@ -116,6 +120,17 @@ int run_daemon(const Options& options)
         log_err("no tuner could start; see bpftune -S");
         return 1;
     }
+
+    // Administrators win: their writes to any managed tunable stop bpftune there.
+    std::map<std::string, std::string> managed;
+    for (const auto& running : tuners)
+        for (const auto& tunable : running.tuner->tunables())
+            managed.emplace(tunable.name, std::string(running.tuner->name()));
+    ::mkdir(BPFTUNE_RUN_DIR, 0755);
+    auto watch = SysctlWatch::start(router, actuator, context.bpf, managed, BPFTUNE_RUN_DIR);
+    if (!watch)
+        log_warning("cannot watch for administrators' sysctl writes (" + watch.error().message() +
+                    "); bpftune may overwrite their changes");
 
     SystemdNotifier notifier(io);
     auto active = [&] {
