@@ -2,6 +2,8 @@
 #include "cli/options.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/support.hpp"
+#include "log/log.hpp"
+#include "rollback/rollback_state.hpp"
 #include "bpftune_config.h"
 
 #include <cstdio>
@@ -23,8 +25,10 @@ int main(int argc, char* argv[])
         return 0;
     case bpftune::Action::support:
         return bpftune::report_support();
-    case bpftune::Action::query:
     case bpftune::Action::restore:
+        bpftune::init_logging({.to_stderr = true, .debug = options->debug, .to_journal = false});
+        return bpftune::restore_from_state(bpftune::rollback_state_file());
+    case bpftune::Action::query:
         std::fprintf(stderr, "bpftune: this build does not have the query socket yet\n");
         return 1;
     case bpftune::Action::run:

@@ -58,8 +58,16 @@ public:
 
     NetnsRegistry& netns() { return netns_; }
 
-private:
     using Key = std::pair<NetnsCookie, std::string>;
+    // The value each tunable had before bpftune first changed it, per namespace.
+    const std::map<Key, SysctlValue>& originals() const { return originals_; }
+    // An original read by an earlier bpftune of this boot (from the rollback state).
+    void adopt_original(NetnsCookie cookie, const std::string& tunable, SysctlValue value)
+    {
+        originals_.emplace(Key{cookie, tunable}, std::move(value));
+    }
+
+private:
     NetnsCookie effective_cookie(NetnsCookie cookie, const TunableSpec& tunable) const;
     Result<SysctlValue> read_in(NetnsCookie cookie, const std::string& name);
     Result<void> write_in(NetnsCookie cookie, const std::string& name, const SysctlValue& value);

@@ -8,6 +8,7 @@
 #include "log/log.hpp"
 #include "netns/netns_registry.hpp"
 #include "ownership/sysctl_watch.hpp"
+#include "rollback/rollback_state.hpp"
 #include "bpftune_config.h"
 
 #include <boost/asio/co_spawn.hpp>
@@ -17,6 +18,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <map>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,6 +53,41 @@ Result<std::vector<std::unique_ptr<Tuner>>> select_tuners(const std::vector<std:
         if (allow.empty() || std::ranges::find(allow, entry.name) != allow.end())
             chosen.push_back(entry.make());
     return chosen;
+}
+
+// Originals an earlier bpftune of this boot recorded stay the originals: after a crash the
+// live values are bpftune's, not the system's.
+void adopt_persisted_originals(Actuator& actuator, NetnsRegistry& netns)
+{
+    auto state = load_state(rollback_state_file());
+    if (!state)
+        return;
+    if (state->boot_id != current_boot_id()) {
+        log_notice("discarding rollback state from an earlier boot: the kernel and sysctl.d "
+                   "have set those values again");
+        std::filesystem::remove(rollback_state_file());
+        return;
+    }
+    for (const auto& o : state->originals) {
+        auto cookie = o.netns_path.empty() ? Result<NetnsCookie>(netns.host_cookie())
+                                           : netns.add(o.netns_path);
+        if (cookie && *cookie == o.netns_cookie)
+            actuator.adopt_original(*cookie, o.tunable, parse_sysctl_value(o.value));
+    }
+    log_info("kept " + std::to_string(state->originals.size()) +
+             " original value(s) recorded earlier in this boot");
+}
+
+void persist_originals(Actuator& actuator)
+{
+    RollbackState state{current_boot_id(), {}};
+    for (const auto& [key, value] : actuator.originals()) {
+        const auto& [cookie, tunable] = key;
+        state.originals.push_back({tunable, cookie, actuator.netns().path_of(cookie),
+                                   actuator.netns().describe(cookie), value.format()});
+    }
+    if (auto saved = save_state(rollback_state_file(), state); !saved)
+        log_warning("cannot save the rollback state: " + saved.error().message());
 }
 
 std::string status_line(std::size_t active, std::size_t changes)
@@ -96,6 +133,7 @@ int run_daemon(const Options& options)
 
     ChangeLog changes;
     Actuator actuator(*netns, changes);
+    adopt_persisted_originals(actuator, *netns);
     auto ring = RingBufferSource::create(io, router, ring_buffer_bytes);
     if (!ring) {
         log_err("cannot start: " + ring.error().message());
@@ -169,7 +207,10 @@ int run_daemon(const Options& options)
                (scope.empty() ? "" : ", limited to " + std::to_string(scope.size()) +
                                          " network namespace(s)"));
     notifier.ready(status_line(active(), 0));
-    changes.on_change = [&] { notifier.status(status_line(active(), changes.count())); };
+    changes.on_change = [&] {
+        persist_originals(actuator);
+        notifier.status(status_line(active(), changes.count()));
+    };
     io.run();
 
     for (const auto& line : changes.summary())
@@ -177,8 +218,10 @@ int run_daemon(const Options& options)
     for (auto& running : tuners)
         for (const auto& line : running.tuner->statistics())
             log_info(line);
-    if (options.rollback)
+    if (options.rollback) {
         actuator.restore_originals();
+        std::filesystem::remove(rollback_state_file());
+    }
     return 0;
 }
 

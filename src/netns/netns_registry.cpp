@@ -185,6 +185,14 @@ Result<void> NetnsRegistry::run_in(NetnsCookie cookie, const std::function<void(
     return {};
 }
 
+std::string NetnsRegistry::path_of(NetnsCookie cookie)
+{
+    if (cookie == host_cookie_)
+        return "";
+    const NetnsEntry* entry = find(cookie);
+    return entry ? entry->path : "";
+}
+
 std::string NetnsRegistry::describe(NetnsCookie cookie)
 {
     if (cookie == host_cookie_)

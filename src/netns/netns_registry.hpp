@@ -47,6 +47,8 @@ public:
     std::string shell_prefix(NetnsCookie cookie);
 
     bool known(NetnsCookie cookie) const { return entries_.contains(cookie); }
+    // The path that enters it again; "" for the host and for unknown namespaces.
+    std::string path_of(NetnsCookie cookie);
     std::size_t size() const { return entries_.size(); }
 
 private:
