@@ -7,6 +7,7 @@
 #include "daemon/notifier.hpp"
 #include "log/log.hpp"
 #include "netns/netns_registry.hpp"
+#include "netns/netns_watcher.hpp"
 #include "ownership/sysctl_watch.hpp"
 #include "rollback/rollback_state.hpp"
 #include "bpftune_config.h"
@@ -190,6 +191,12 @@ int run_daemon(const Options& options)
         });
     }
     boost::asio::co_spawn(io, notifier.watchdog(), boost::asio::detached);
+    auto netns_watcher = NetnsWatcher::start(io, *netns);
+    if (netns_watcher)
+        boost::asio::co_spawn(io, (*netns_watcher)->run(), boost::asio::detached);
+    else
+        log_warning("new namespaces are found only when they send events: " +
+                    netns_watcher.error().message());
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -200,6 +207,8 @@ int run_daemon(const Options& options)
         for (auto& running : tuners)
             running.tuner->stop();
         (*ring)->stop();
+        if (netns_watcher)
+            (*netns_watcher)->stop();
         notifier.stop();
     });
 

@@ -120,6 +120,13 @@ void NetnsRegistry::rescan()
         return;
     last_scan_ = now;
 
+    // Forget namespaces whose path is gone or now names another one.
+    std::erase_if(entries_, [&](const auto& item) {
+        if (item.first == host_cookie_)
+            return false;
+        auto inode = inode_of(item.second.path);
+        return !inode || *inode != item.second.inode;
+    });
     std::map<ino_t, bool> seen;
     for (auto& [cookie, entry] : entries_)
         seen[entry.inode] = true;
@@ -183,6 +190,13 @@ Result<void> NetnsRegistry::run_in(NetnsCookie cookie, const std::function<void(
     }
     fn();
     return {};
+}
+
+void NetnsRegistry::forget_path(const std::string& path)
+{
+    std::erase_if(entries_, [&](const auto& item) {
+        return item.first != host_cookie_ && item.second.path == path;
+    });
 }
 
 std::string NetnsRegistry::path_of(NetnsCookie cookie)

@@ -47,6 +47,8 @@ public:
     std::string shell_prefix(NetnsCookie cookie);
 
     bool known(NetnsCookie cookie) const { return entries_.contains(cookie); }
+    // Drops what is known under that path (the namespace file was removed).
+    void forget_path(const std::string& path);
     // The path that enters it again; "" for the host and for unknown namespaces.
     std::string path_of(NetnsCookie cookie);
     std::size_t size() const { return entries_.size(); }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# 1000 namespaces created and removed while bpftune runs: its fd count returns to where it
+# started, and it keeps no state for namespaces that are gone.
+source "$BT_LIB/daemon.sh"
+bt_require_bpf
+prefix=bpftune-many-$$
+cleanup() { for n in $(ip netns list | awk -v p="$prefix" 'index($1, p) == 1 {print $1}'); do ip netns del "$n"; done; }
+trap 'bt_stop_quietly; cleanup' EXIT
+
+bt_start -d
+fds() { ls "/proc/$BT_PID/fd" | wc -l; }
+before=$(fds)
+for i in $(seq 1000); do
+  ip netns add "$prefix-$i" || fail "ip netns add failed at $i"
+  [ $((i % 100)) -eq 0 ] && for j in $(seq $((i - 99)) "$i"); do ip netns del "$prefix-$j"; done
+done
+sleep 1
+after=$(fds)
+kill -0 "$BT_PID" || fail "bpftune died"
+learned=$(grep -c "network namespace $prefix-.* appeared" "$BT_LOG")
+echo "fds before: $before, after 1000 namespaces: $after; namespaces learned on creation: $learned"
+[ "$after" -eq "$before" ] || fail "fd count grew from $before to $after"
+[ "$learned" -ge 900 ] || fail "only $learned of 1000 new namespaces were learned"
+echo PASS
