@@ -231,6 +231,7 @@ int run_daemon(const Options& options)
         actuator.restore_originals();
         std::filesystem::remove(rollback_state_file());
     }
+    flush_repeated_messages();
     return 0;
 }
 

@@ -71,7 +71,9 @@ void init_logging(const LogSinks& sinks)
     }
 }
 
-void log(Severity severity, const std::string& message, const JournalFields& fields)
+namespace {
+
+void emit(Severity severity, const std::string& message, const JournalFields& fields)
 {
     auto record = logger().open_record(logging::keywords::severity = severity);
     if (!record)
@@ -80,6 +82,43 @@ void log(Severity severity, const std::string& message, const JournalFields& fie
     stream << logging::add_value("JournalFields", fields) << message;
     stream.flush();
     logger().push_record(std::move(record));
+}
+
+// Identical consecutive messages are folded into one "repeated N times" line.
+struct Repeats {
+    std::string message;
+    Severity severity = Severity::info;
+    unsigned count = 0;
+};
+
+Repeats& repeats()
+{
+    static Repeats state;
+    return state;
+}
+
+}  // namespace
+
+void flush_repeated_messages()
+{
+    auto& r = repeats();
+    if (r.count > 0)
+        emit(r.severity, "the previous message was repeated " + std::to_string(r.count) +
+                             (r.count == 1 ? " time" : " times"), {});
+    r.count = 0;
+}
+
+void log(Severity severity, const std::string& message, const JournalFields& fields)
+{
+    auto& r = repeats();
+    if (message == r.message && severity == r.severity) {
+        ++r.count;
+        return;
+    }
+    flush_repeated_messages();
+    r.message = message;
+    r.severity = severity;
+    emit(severity, message, fields);
 }
 
 }  // namespace bpftune

@@ -21,6 +21,9 @@ struct LogSinks {
 
 void init_logging(const LogSinks& sinks);
 
+// Says how often the last message repeated, if it did (also done before any other message).
+void flush_repeated_messages();
+
 void log(Severity severity, const std::string& message, const JournalFields& fields = {});
 
 inline void log_err(const std::string& m) { log(Severity::err, m); }

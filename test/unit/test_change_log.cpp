@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <iostream>
+#include <sstream>
+
 using namespace bpftune;
 
 namespace {
@@ -59,4 +62,19 @@ TEST_CASE("the summary folds changes per tunable and namespace")
           std::string::npos);
     CHECK(lines[2] ==
           "    to replicate: ip netns exec test sysctl -w net.ipv4.tcp_rmem=\"4096 131072 1179648\"");
+}
+
+TEST_CASE("identical consecutive messages are folded")
+{
+    std::ostringstream captured;
+    auto* old = std::clog.rdbuf(captured.rdbuf());
+    init_logging({.to_stderr = true, .debug = false, .to_journal = false});
+    for (int i = 0; i < 5; ++i)
+        log_notice("same thing");
+    log_notice("something else");
+    flush_repeated_messages();
+    std::clog.rdbuf(old);
+    const auto text = captured.str();
+    CHECK(text == "bpftune: same thing\nbpftune: the previous message was repeated 4 times\n"
+                  "bpftune: something else\n");
 }
