@@ -4,6 +4,7 @@
 #   source "$BT_LIB/daemon.sh"
 #   bt_require_bpf                 # exit 77 (skip) with a reason unless BPF tests can run here
 #   bt_private_journal "$@"        # re-run this script beside a private systemd-journald
+#   bt_topology_test TOPO_UP_ARGS  # all of the above plus topology.sh's topo_up
 #   bt_start [BPFTUNE ARGS]        # start bpftune -s ARGS; returns once it says it started
 #   bt_stop                        # SIGTERM; BT_STATUS holds its exit status
 #   bt_journal [FIELD=VALUE...]    # matching journal entries of bpftune, one JSON object a line
@@ -103,4 +104,14 @@ bt_sysctl_max() {
   else
     sysctl -n "$name" | awk '{print $3}'
   fi
+}
+
+# The common start of a test over emulated links: skip unless it can run, a private journal,
+# then `topo_up ARGS`. Tests using it take no arguments of their own.
+bt_topology_test() {
+  bt_require_bpf
+  bt_private_journal
+  source "$BT_LIB/topology.sh"
+  topo_require_root
+  topo_up "$@"
 }

@@ -2,11 +2,7 @@
 # An administrator's write hands a tunable back to them in that namespace only; the host's
 # namespace is handed back the same way (the value written is the one it had).
 source "$BT_LIB/daemon.sh"
-bt_require_bpf
-bt_private_journal "$@"
-source "$BT_LIB/topology.sh"
-topo_require_root
-topo_up --rtt 40ms --rate 200mbit
+bt_topology_test --rtt 40ms --rate 200mbit
 
 topo_sysctl a net.ipv4.tcp_rmem="4096 131072 131072"
 topo_sysctl b net.ipv4.tcp_rmem="4096 131072 131072"

@@ -2,11 +2,7 @@
 # When the kernel refuses a write (here /proc/sys is read-only, as under
 # ProtectKernelTunables=), bpftune says so once, holds the value, and does not retry.
 source "$BT_LIB/daemon.sh"
-bt_require_bpf
-bt_private_journal "$@"
-source "$BT_LIB/topology.sh"
-topo_require_root
-topo_up --rtt 20ms
+bt_topology_test --rtt 20ms
 
 topo_sysctl b net.ipv4.tcp_rmem="4096 65536 65536"
 # This test runs in its own mount namespace: the read-only bind hides only here.

@@ -2,11 +2,7 @@
 # After kill -9 the persisted originals let `bpftune --restore` put values back; a namespace
 # that no longer exists is skipped with a note; state from an earlier boot is discarded.
 source "$BT_LIB/daemon.sh"
-bt_require_bpf
-bt_private_journal "$@"
-source "$BT_LIB/topology.sh"
-topo_require_root
-topo_up --rtt 40ms --rate 200mbit
+bt_topology_test --rtt 40ms --rate 200mbit
 
 export BPFTUNE_STATE_DIR=$TOPO_DIR/state
 state=$BPFTUNE_STATE_DIR/rollback.json

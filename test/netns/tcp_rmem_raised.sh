@@ -2,11 +2,7 @@
 # A receiver whose tcp_rmem[2] is too small for a 40 ms path gets it raised, in its own
 # namespace only; the change is in the journal with its fields; -R puts the value back.
 source "$BT_LIB/daemon.sh"
-bt_require_bpf
-bt_private_journal "$@"
-source "$BT_LIB/topology.sh"
-topo_require_root
-topo_up --rtt 40ms --rate 200mbit
+bt_topology_test --rtt 40ms --rate 200mbit
 
 host_before=$(sysctl -n net.ipv4.tcp_rmem)
 topo_sysctl a net.ipv4.tcp_rmem="4096 131072 131072"

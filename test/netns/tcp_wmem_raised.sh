@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
 # A sender whose tcp_wmem[2] is too small for a 40 ms path gets it raised in its namespace.
 source "$BT_LIB/daemon.sh"
-bt_require_bpf
-bt_private_journal "$@"
-source "$BT_LIB/topology.sh"
-topo_require_root
-topo_up --rtt 40ms --rate 200mbit
+bt_topology_test --rtt 40ms --rate 200mbit
 
 host_before=$(sysctl -n net.ipv4.tcp_wmem)
 topo_sysctl a net.ipv4.tcp_wmem="4096 16384 131072"
