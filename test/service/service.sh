@@ -132,6 +132,11 @@ ct systemd-analyze log-level debug || fail "cannot raise systemd's log level"
 # so it is the starting point and not an administrator's change.
 ct ip link set lo up
 ct sysctl -q -w net.ipv4.tcp_rmem="4096 65536 65536" || fail "cannot lower tcp_rmem"
+# The same in a named namespace: the sandboxed daemon must setns() there to write it.
+ct ip netns add bt-ns || fail "cannot create network namespace bt-ns"
+ct ip -n bt-ns link set lo up
+ct ip netns exec bt-ns sysctl -q -w net.ipv4.tcp_rmem="4096 65536 65536" ||
+  fail "cannot lower tcp_rmem in bt-ns"
 
 # --- start: active only after READY=1 ---------------------------------------------------------
 step "systemctl start bpftune"
@@ -146,12 +151,16 @@ notified_at() {
     jq -r --arg m "Got notification message from PID $1 ($2" \
       'select(.MESSAGE | type == "string" and contains($m)) | .__MONOTONIC_TIMESTAMP' | head -n 1
 }
-ready_at=$(notified_at "$main_pid" READY=1)
-[ -n "$ready_at" ] || fail "systemd got no READY=1 from bpftune (PID $main_pid)"
+[ -n "$(notified_at "$main_pid" READY=1)" ] || fail "systemd got no READY=1 from bpftune (PID $main_pid)"
+# PID 1 logs in order: the first move to running must come after READY=1 (with Type=simple it
+# would come right after the fork, with no READY at all).
+pid1_log=$(ct journalctl -b -o cat --no-pager _PID=1 UNIT=bpftune.service)
+ready_line=$(grep -n -m1 "Got notification message from PID $main_pid (READY=1" <<<"$pid1_log" | cut -d: -f1)
+running_line=$(grep -n -m1 -- '-> running' <<<"$pid1_log" | cut -d: -f1)
+[ -n "$running_line" ] && [ "$ready_line" -lt "$running_line" ] ||
+  fail "bpftune became running before READY=1 (lines $ready_line and ${running_line:-none} of PID 1's log)"
 active_at=$(prop ActiveEnterTimestampMonotonic)
 started_at=$(prop ExecMainStartTimestampMonotonic)
-[ "$started_at" -lt "$ready_at" ] && [ "$ready_at" -le "$active_at" ] ||
-  fail "not active only after READY: exec $started_at, READY $ready_at, active $active_at (usec)"
 step "active (running) $(( (active_at - started_at) / 1000 )) ms after exec, after READY=1; status: $(prop StatusText)"
 
 # The daemon's own host PID (for its BPF fds and capabilities).
@@ -204,6 +213,23 @@ new_max=$(field BPFTUNE_NEW | awk '{print $3}')
 live_max=$(ct sysctl -n net.ipv4.tcp_rmem | awk '{print $3}')
 [ "$live_max" -ge "$new_max" ] || fail "tcp_rmem max is $live_max, the journal says $new_max"
 step "journal: $(field MESSAGE)"
+
+ct ip netns exec bt-ns iperf3 -s -1 -D -B 127.0.0.1 || fail "cannot start iperf3 -s in bt-ns"
+sleep 0.3
+ct ip netns exec bt-ns iperf3 -c 127.0.0.1 -t 2 >"$work/iperf-ns.log" 2>&1 ||
+  { cat "$work/iperf-ns.log"; fail "iperf3 in bt-ns failed"; }
+ns_change=""
+for _ in $(seq 50); do
+  ns_change=$(ct journalctl -b -u bpftune -o json --no-pager MESSAGE_ID=$rmem_id BPFTUNE_NETNS=bt-ns | head -n 1)
+  [ -n "$ns_change" ] && break
+  sleep 0.2
+done
+[ -n "$ns_change" ] || fail "no rmem_limited change for netns bt-ns in the journal"
+ns_new_max=$(jq -r '.BPFTUNE_NEW' <<<"$ns_change" | awk '{print $3}')
+ns_live_max=$(ct ip netns exec bt-ns sysctl -n net.ipv4.tcp_rmem | awk '{print $3}')
+[ "$ns_live_max" -ge "${ns_new_max:-0}" ] && [ "$ns_live_max" -gt 65536 ] ||
+  fail "tcp_rmem max in bt-ns is $ns_live_max, the journal says $ns_new_max"
+step "netns bt-ns: tcp_rmem max 65536 -> $ns_live_max (written through setns by the sandboxed daemon)"
 
 ct journalctl -x -b -u bpftune --no-pager MESSAGE_ID=$rmem_id >"$work/catalog.txt"
 grep -q "Subject: bpftune raised the TCP receive buffer limit (net.ipv4.tcp_rmem)" "$work/catalog.txt" ||
