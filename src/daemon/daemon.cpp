@@ -4,6 +4,7 @@
 #include "bpf/ring_buffer_source.hpp"
 #include "change/change_log.hpp"
 #include "daemon/all_tuners.hpp"
+#include "daemon/capabilities.hpp"
 #include "daemon/notifier.hpp"
 #include "log/log.hpp"
 #include "netns/netns_registry.hpp"
@@ -20,6 +21,7 @@
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -171,6 +173,10 @@ int run_daemon(const Options& options)
         log_warning("cannot watch for administrators' sysctl writes (" + watch.error().message() +
                     "); bpftune may overwrite their changes");
 
+    // Everything is loaded and attached: keep only what running needs.
+    if (auto dropped = drop_unneeded_capabilities(); !dropped)
+        log_warning("keeping all capabilities: " + dropped.error().message());
+
     SystemdNotifier notifier(io);
     auto active = [&] {
         return static_cast<std::size_t>(std::ranges::count(tuners, false, &RunningTuner::failed));
@@ -198,6 +204,15 @@ int run_daemon(const Options& options)
         log_warning("new namespaces are found only when they send events: " +
                     netns_watcher.error().message());
 
+    // Nothing to reload yet; a SIGHUP must not kill the daemon.
+    boost::asio::signal_set hangup(io, SIGHUP);
+    std::function<void(const boost::system::error_code&, int)> on_hangup =
+        [&](const boost::system::error_code& ec, int) {
+            if (ec)
+                return;
+            log_info("SIGHUP: bpftune has no configuration to reload");
+            hangup.async_wait(on_hangup);
+
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec)
@@ -207,10 +222,14 @@ int run_daemon(const Options& options)
         for (auto& running : tuners)
             running.tuner->stop();
         (*ring)->stop();
+        hangup.cancel();
         if (netns_watcher)
             (*netns_watcher)->stop();
         notifier.stop();
     });
+
+        };
+    hangup.async_wait(on_hangup);
 
     log_notice("bpftune started: " + status_line(active(), 0) +
                (scope.empty() ? "" : ", limited to " + std::to_string(scope.size()) +

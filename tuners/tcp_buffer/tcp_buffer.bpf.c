@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* tcp_buffer: notice connections whose buffers are capped by net.ipv4.tcp_rmem[2] or
- * net.ipv4.tcp_wmem[2], and TCP memory accounting failures. Only raw_tp and classic tracepoint
- * programs: they run where fentry and kprobes are refused. */
+ * net.ipv4.tcp_wmem[2], and TCP memory accounting failures. Only raw_tp programs: they run
+ * where fentry and kprobes are refused, and need no tracefs. */
 #include "bpftune.bpf.h"
 #include "tcp_buffer_event.h"
 #include "tcp_buffer_demand.h"
@@ -149,15 +149,17 @@ int BPF_PROG(bt_sendmsg, struct sock *sk)
 	return 0;
 }
 
-/* The kernel refused a socket memory charge; only TCP's matter here. */
-SEC("tracepoint/sock/sock_exceed_buf_limit")
-int bt_mem_limit(struct trace_event_raw_sock_exceed_buf_limit *ctx)
+/* The kernel refused a socket memory charge; only TCP's matter here. A raw tracepoint needs
+ * neither tracefs nor perf_event_open, unlike the classic one. */
+SEC("raw_tp/sock_exceed_buf_limit")
+int BPF_PROG(bt_mem_limit, struct sock *sk, struct proto *prot, long allocated, int kind)
 {
 	struct tcp_buffer_event e = {};
 	char name[4] = {};
+	long *sysctl_mem;
 	__u64 now;
 
-	bpf_probe_read_kernel(name, sizeof(name) - 1, ctx->name);
+	BPF_CORE_READ_STR_INTO(&name, prot, name);
 	if (name[0] != 'T' || name[1] != 'C' || name[2] != 'P')
 		return 0;
 	now = bpf_ktime_get_ns();
@@ -166,10 +168,9 @@ int bt_mem_limit(struct trace_event_raw_sock_exceed_buf_limit *ctx)
 		return 0;
 	bpftune_fill_header(&e.header, BPFTUNE_TUNER_TCP_BUFFER, TCP_BUFFER_MEMORY_LIMIT,
 			    sizeof(e), 0, now);
-	e.memory_allocated_pages = ctx->allocated;
-	e.tcp_mem_pages[0] = ctx->sysctl_mem[0];
-	e.tcp_mem_pages[1] = ctx->sysctl_mem[1];
-	e.tcp_mem_pages[2] = ctx->sysctl_mem[2];
+	e.memory_allocated_pages = allocated;
+	sysctl_mem = BPF_CORE_READ(prot, sysctl_mem);
+	bpf_probe_read_kernel(&e.tcp_mem_pages, sizeof(e.tcp_mem_pages), sysctl_mem);
 	bpftune_send(&e, sizeof(e));
 	return 0;
 }

@@ -149,11 +149,16 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
         if (!bpf_program__autoload(program))
             continue;
         auto link = attach_program(program);
-        if (!link)
-            return link.error();
+        if (!link) {
+            // One missing hook costs its signal, not the tuner.
+            log_warning("tcp_buffer: " + link.error().message() + "; going on without it");
+            continue;
+        }
         links.push_back(std::move(*link));
         hooks.push_back(bpf_program__section_name(program));
     }
+    if (links.empty())
+        return Error{ENOENT, "tcp_buffer: none of its BPF programs could attach"};
 
     // Everything is in place: only now does the tuner keep it.
     skeleton_ = std::move(skeleton);
