@@ -212,6 +212,8 @@ int run_daemon(const Options& options)
                 return;
             log_info("SIGHUP: bpftune has no configuration to reload");
             hangup.async_wait(on_hangup);
+        };
+    hangup.async_wait(on_hangup);
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -227,9 +229,6 @@ int run_daemon(const Options& options)
             (*netns_watcher)->stop();
         notifier.stop();
     });
-
-        };
-    hangup.async_wait(on_hangup);
 
     log_notice("bpftune started: " + status_line(active(), 0) +
                (scope.empty() ? "" : ", limited to " + std::to_string(scope.size()) +
