@@ -1,5 +1,6 @@
 // bpftune: the thin executable; everything else lives in the core library.
 #include "cli/options.hpp"
+#include "control/query_client.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/support.hpp"
 #include "bpftune_config.h"
@@ -24,6 +25,7 @@ int main(int argc, char* argv[])
     case bpftune::Action::support:
         return bpftune::report_support();
     case bpftune::Action::query:
+        return bpftune::run_query(options->query, options->json);
     case bpftune::Action::restore:
         std::fprintf(stderr, "bpftune: this build does not have the query socket yet\n");
         return 1;

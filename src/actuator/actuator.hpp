@@ -58,6 +58,12 @@ public:
 
     NetnsRegistry& netns() { return netns_; }
 
+    // For queries: values before bpftune's first write, admin-owned and held tunables.
+    using NetnsTunable = std::pair<NetnsCookie, std::string>;
+    const std::map<NetnsTunable, SysctlValue>& originals() const { return originals_; }
+    const std::set<NetnsTunable>& admin_owned() const { return admin_owned_; }
+    const std::map<NetnsTunable, SysctlValue>& held() const { return held_; }
+
 private:
     using Key = std::pair<NetnsCookie, std::string>;
     NetnsCookie effective_cookie(NetnsCookie cookie, const TunableSpec& tunable) const;

@@ -3,6 +3,7 @@
 #include "actuator/actuator.hpp"
 #include "bpf/ring_buffer_source.hpp"
 #include "change/change_log.hpp"
+#include "control/query_endpoint.hpp"
 #include "daemon/all_tuners.hpp"
 #include "daemon/notifier.hpp"
 #include "log/log.hpp"
@@ -90,6 +91,8 @@ int run_daemon(const Options& options)
         return 2;
     }
 
+    TunerRoster roster;
+    note_unselected_tuners(roster, options.allow);
     ChangeLog changes;
     Actuator actuator(*netns, changes);
     auto ring = RingBufferSource::create(io, router, ring_buffer_bytes);
@@ -106,10 +109,12 @@ int run_daemon(const Options& options)
         if (!attached) {
             log_err("tuner " + std::string(tuner->name()) +
                     " cannot run: " + attached.error().message());
+            roster.unsupported(*tuner, attached.error().message());
             continue;
         }
         log_info("tuner " + std::string(tuner->name()) + " is active: " +
                  std::string(tuner->description()));
+        roster.active(*tuner);
         tuners.push_back({std::move(tuner)});
     }
     if (tuners.empty()) {
@@ -132,11 +137,14 @@ int run_daemon(const Options& options)
                 std::rethrow_exception(e);
             } catch (const std::exception& error) {
                 log_err("tuner " + std::string(t->tuner->name()) + " failed: " + error.what());
+                roster.failed(t->tuner->name(), error.what());
             }
             notifier.status(status_line(active(), changes.count()));
         });
     }
     boost::asio::co_spawn(io, notifier.watchdog(), boost::asio::detached);
+
+    auto queries = start_query_server(io.get_executor(), roster, actuator, changes);
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -148,6 +156,8 @@ int run_daemon(const Options& options)
             running.tuner->stop();
         (*ring)->stop();
         notifier.stop();
+        if (queries)
+            queries->stop();
     });
 
     log_notice("bpftune started: " + status_line(active(), 0) +
