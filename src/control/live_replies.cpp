@@ -63,10 +63,16 @@ std::set<NetnsTunable> status_keys(const LiveSources& sources)
     for (const auto& [key, value] : actuator.held())
         keys.insert(key);
     const NetnsCookie host = sources.actuator.netns().host_cookie();
-    for (const auto& info : sources.roster.tuners())
-        if (info.state == TunerState::active)
-            for (const auto& spec : info.tunables)
-                keys.insert({host, spec.name});
+    for (const auto& info : sources.roster.tuners()) {
+        if (info.state != TunerState::active)
+            continue;
+        for (const auto& spec : info.tunables) {
+            keys.insert({host, spec.name});
+            if (spec.scope == TunableScope::per_netns)
+                for (NetnsCookie cookie : sources.watched)
+                    keys.insert({cookie, spec.name});
+        }
+    }
     return keys;
 }
 

@@ -8,16 +8,20 @@
 
 #include <boost/json/value.hpp>
 
+#include <set>
+
 namespace bpftune {
 
 struct LiveSources {
     const TunerRoster& roster;
     Actuator& actuator;
     const ChangeLog& changes;
+    std::set<NetnsCookie> watched = {};  // the namespaces --netns named; status shows them all
 };
 
 // Tuner states, then one row per sysctl and namespace that bpftune changed, that an admin
-// took over, that the kernel refused, and every active tuner's sysctls in the host.
+// took over, that the kernel refused, and every active tuner's sysctls in the host and in
+// each watched namespace.
 boost::json::value status_reply(const LiveSources& sources);
 
 // One entry per original value bpftune recorded.

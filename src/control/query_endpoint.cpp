@@ -21,9 +21,10 @@ void note_unselected_tuners(TunerRoster& roster, const std::vector<std::string>&
 
 std::unique_ptr<QueryServer> start_query_server(const boost::asio::any_io_executor& executor,
                                                 const TunerRoster& roster, Actuator& actuator,
-                                                const ChangeLog& changes)
+                                                const ChangeLog& changes,
+                                                const std::set<NetnsCookie>& watched)
 {
-    QueryService service({roster, actuator, changes});
+    QueryService service({roster, actuator, changes, watched});
     auto server = QueryServer::open(executor, query_socket_path(),
                                     [service](std::string_view line) mutable {
                                         return service.answer(line);

@@ -10,6 +10,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,11 @@ namespace bpftune {
 void note_unselected_tuners(TunerRoster& roster, const std::vector<std::string>& allow);
 
 // Opens the query socket (query_socket_path()) and serves it on the executor until stop().
+// status shows the host and the watched namespaces (those --netns named).
 // When it cannot, says why and returns nullptr: tuning goes on without queries.
 std::unique_ptr<QueryServer> start_query_server(const boost::asio::any_io_executor& executor,
                                                 const TunerRoster& roster, Actuator& actuator,
-                                                const ChangeLog& changes);
+                                                const ChangeLog& changes,
+                                                const std::set<NetnsCookie>& watched);
 
 }  // namespace bpftune

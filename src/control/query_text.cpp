@@ -78,7 +78,7 @@ std::string statistics_text(const json::value& reply)
     for (const auto& tuner : list(reply, "tuners"))
         if (const json::value* lines = tuner.as_object().if_contains("statistics"))
             for (const auto& line : lines->as_array())
-                text += "  " + field(tuner, "name") + ": " + json_text(line) + "\n";
+                text += "  " + json_text(line) + "\n";
     return text.empty() ? "" : "\nStatistics:\n" + text;
 }
 

@@ -144,7 +144,7 @@ int run_daemon(const Options& options)
     }
     boost::asio::co_spawn(io, notifier.watchdog(), boost::asio::detached);
 
-    auto queries = start_query_server(io.get_executor(), roster, actuator, changes);
+    auto queries = start_query_server(io.get_executor(), roster, actuator, changes, scope);
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {

@@ -50,7 +50,7 @@ TEST_CASE("status prints tuner states, then one aligned row per sysctl and names
           "3        admin (held)  the namespace no longer exists\n"
           "\n"
           "Statistics:\n"
-          "  tcp_buffer: lost events: 0\n");
+          "  lost events: 0\n");
 }
 
 TEST_CASE("rollback prints runnable lines and comments out what it skips")
