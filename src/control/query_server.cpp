@@ -14,6 +14,8 @@
 
 #include <array>
 #include <cerrno>
+#include <optional>
+#include <tuple>
 
 namespace bpftune {
 namespace {
@@ -48,6 +50,17 @@ bool peer_allowed(QueryServer::Socket& socket, uid_t allowed_uid)
 std::string milliseconds_text(std::chrono::milliseconds time)
 {
     return std::to_string(time.count()) + " ms";
+}
+
+// One read, or nothing when the deadline passes first.
+asio::awaitable<std::optional<std::tuple<boost::system::error_code, std::size_t>>> read_before(
+    QueryServer::Socket& socket, asio::steady_timer& deadline, asio::mutable_buffer buffer)
+{
+    auto outcome = co_await (socket.async_read_some(buffer, no_throw) ||
+                             deadline.async_wait(no_throw));
+    if (outcome.index() == 1)
+        co_return std::nullopt;
+    co_return std::get<0>(outcome);
 }
 
 }  // namespace
@@ -151,32 +164,35 @@ asio::awaitable<void> QueryServer::serve(Socket socket)
     co_await write_reply(socket, deadline, reply);
 }
 
+// GCC 12 wrongly pairs Asio's recycled coroutine-frame allocation with operator delete
+// here (a known false positive: chriskohlhoff/asio#1391, erigontech/silkworm#2046).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 asio::awaitable<QueryServer::ReadRequest> QueryServer::read_request(Socket& socket,
                                                                     asio::steady_timer& deadline)
 {
     std::string received;
     std::array<char, 1024> chunk;
-    for (;;) {
-        auto outcome = co_await (socket.async_read_some(asio::buffer(chunk), no_throw) ||
-                                 deadline.async_wait(no_throw));
-        if (outcome.index() == 1)
+    while (received.size() <= limits_.max_request_bytes) {
+        auto outcome = co_await read_before(socket, deadline, asio::buffer(chunk));
+        if (!outcome)
             co_return ReadRequest{ReadRequest::refused, "no complete request within " +
                                                             milliseconds_text(limits_.request_time)};
-        auto [ec, bytes] = std::get<0>(outcome);
+        auto [ec, bytes] = *outcome;
         received.append(chunk.data(), bytes);
         const auto line_end = received.find('\n');
         if (line_end != std::string::npos && line_end <= limits_.max_request_bytes)
             co_return ReadRequest{ReadRequest::line, received.substr(0, line_end)};
-        if (received.size() > limits_.max_request_bytes)
-            co_return ReadRequest{ReadRequest::refused,
-                                  "request larger than " +
-                                      std::to_string(limits_.max_request_bytes) + " bytes"};
-        if (ec == asio::error::eof)
+        if (ec == asio::error::eof && received.size() <= limits_.max_request_bytes)
             co_return ReadRequest{ReadRequest::line, received};
-        if (ec)
+        if (ec && ec != asio::error::eof)
             co_return ReadRequest{ReadRequest::client_gone, ec.message()};
     }
+    co_return ReadRequest{ReadRequest::refused, "request larger than " +
+                                                    std::to_string(limits_.max_request_bytes) +
+                                                    " bytes"};
 }
+#pragma GCC diagnostic pop
 
 asio::awaitable<void> QueryServer::write_reply(Socket& socket, asio::steady_timer& deadline,
                                                const std::string& reply)
