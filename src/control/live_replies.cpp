@@ -36,6 +36,16 @@ std::string tuner_of(const LiveSources& sources, const NetnsTunable& key)
     return "";
 }
 
+NetnsCookie key_cookie(const NetnsTunable& key)
+{
+    return key.first;
+}
+
+NetnsCookie key_cookie(const std::pair<const NetnsTunable, SysctlValue>& entry)
+{
+    return entry.first.first;
+}
+
 bool namespace_gone(const Error& error)
 {
     return error.code == ENOENT || error.code == ESTALE;
@@ -90,12 +100,25 @@ json::value original_json(const Actuator& actuator, const NetnsTunable& key)
     return it == actuator.originals().end() ? json::value(nullptr) : value_json(it->second);
 }
 
-json::object status_row(const LiveSources& sources, const NetnsTunable& key, std::size_t changes)
+// Names first: a read that finds a namespace gone makes the registry forget its name.
+using NetnsNames = std::map<NetnsCookie, std::string>;
+template <class Keys>
+NetnsNames netns_names(const LiveSources& sources, const Keys& keys)
+{
+    NetnsNames names;
+    for (const auto& key : keys)
+        if (!names.contains(key_cookie(key)))
+            names[key_cookie(key)] = sources.actuator.netns().describe(key_cookie(key));
+    return names;
+}
+
+json::object status_row(const LiveSources& sources, const NetnsTunable& key, std::size_t changes,
+                        const std::string& netns)
 {
     Actuator& actuator = sources.actuator;
     json::object row{{"tuner", tuner_of(sources, key)},
                      {"sysctl", key.second},
-                     {"netns", actuator.netns().describe(key.first)},
+                     {"netns", netns},
                      {"netns_cookie", key.first},
                      {"original", original_json(actuator, key)},
                      {"changes", changes},
@@ -106,12 +129,12 @@ json::object status_row(const LiveSources& sources, const NetnsTunable& key, std
 }
 
 json::object rollback_entry(const LiveSources& sources, const NetnsTunable& key,
-                            const SysctlValue& original)
+                            const SysctlValue& original, const std::string& netns)
 {
     Actuator& actuator = sources.actuator;
     json::object entry{{"tuner", tuner_of(sources, key)},
                        {"sysctl", key.second},
-                       {"netns", actuator.netns().describe(key.first)},
+                       {"netns", netns},
                        {"netns_cookie", key.first},
                        {"original", value_json(original)}};
     put_current(sources, key, entry);
@@ -137,19 +160,24 @@ json::value status_reply(const LiveSources& sources)
     for (const auto& info : sources.roster.tuners())
         tuners.push_back(tuner_json(info));
     const auto counts = change_counts(sources.changes);
+    const auto keys = status_keys(sources);
+    const auto names = netns_names(sources, keys);
     json::array rows;
-    for (const auto& key : status_keys(sources)) {
+    for (const auto& key : keys) {
         auto count = counts.find(key);
-        rows.push_back(status_row(sources, key, count == counts.end() ? 0 : count->second));
+        rows.push_back(status_row(sources, key, count == counts.end() ? 0 : count->second,
+                                  names.at(key.first)));
     }
     return json::object{{"tuners", std::move(tuners)}, {"tunables", std::move(rows)}};
 }
 
 json::value rollback_reply(const LiveSources& sources)
 {
+    const auto& originals = sources.actuator.originals();
+    const auto names = netns_names(sources, originals);
     json::array entries;
-    for (const auto& [key, original] : sources.actuator.originals())
-        entries.push_back(rollback_entry(sources, key, original));
+    for (const auto& [key, original] : originals)
+        entries.push_back(rollback_entry(sources, key, original, names.at(key.first)));
     return json::object{{"rollback", std::move(entries)}};
 }
 

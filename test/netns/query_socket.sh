@@ -12,11 +12,13 @@ BPFTUNE_RUN_DIR=$(mktemp -d /tmp/bpftune-run.XXXXXX)/run
 export BPFTUNE_RUN_DIR
 SOCKET=$BPFTUNE_RUN_DIR/bpftune.sock
 NS=bt-query-$$
+GONE=bt-query-gone-$$
 ip netns add "$NS" || fail "cannot create namespace $NS"
+ip netns add "$GONE" || fail "cannot create namespace $GONE"
 ip netns exec "$NS" sysctl -qw net.ipv4.tcp_rmem="4096 131072 262144"
 
-bt_start --netns "$NS"
-trap 'bt_stop_quietly; ip netns del "$NS" 2>/dev/null; rm -rf "$(dirname "$BPFTUNE_RUN_DIR")"' EXIT
+bt_start --netns "$NS" --netns "$GONE"
+trap 'bt_stop_quietly; ip netns del "$NS" 2>/dev/null; ip netns del "$GONE" 2>/dev/null; rm -rf "$(dirname "$BPFTUNE_RUN_DIR")"' EXIT
 
 [ "$(stat -c %a "$BPFTUNE_RUN_DIR")" = 755 ] || fail "the run directory is not mode 0755"
 [ "$(stat -c '%a %U %F' "$SOCKET")" = "600 root socket" ] ||
@@ -48,6 +50,14 @@ ip netns exec "$NS" sysctl -qw net.ipv4.tcp_rmem="4096 131072 524288"
 query status | grep -Eq "^tcp_buffer +net.ipv4.tcp_rmem +$NS +- +4096 131072 524288 +0 +daemon" ||
   fail "the status table lacks the row for $NS: $(query status)"
 echo "status follows sysctl in $NS: $(live_rmem "$NS")"
+
+# A watched namespace that vanishes gets a note, not an error.
+gone_cookie=$(query jstatus | jq --arg ns "$GONE" 'first(.tunables[] | select(.netns == $ns)) | .netns_cookie')
+[ -n "$gone_cookie" ] || fail "status has no row for $GONE"
+ip netns del "$GONE"
+query jstatus | jq -e --argjson c "$gone_cookie" '[.tunables[] | select(.netns_cookie == $c)] | length == 2 and
+  all(.current == null and .note == "the namespace no longer exists")' >/dev/null ||
+  fail "status does not note the vanished namespace: $(query jstatus)"
 
 # Unknown names are refused before connecting, with the known ones listed.
 out=$(query reboot 2>&1)
