@@ -88,8 +88,10 @@ int run_query(const std::string& request_name, bool json, const std::filesystem:
     auto fd = connect_to(socket_path);
     auto text = fd ? exchange(fd->get(), request_line(request_name)) : Result<std::string>(fd.error());
     if (!text) {
-        std::fprintf(stderr, "bpftune: cannot reach the daemon at %s: %s; is it running?\n",
-                     socket_path.c_str(), text.error().message().c_str());
+        const bool denied = text.error().code == EACCES || text.error().code == EPERM;
+        std::fprintf(stderr, "bpftune: cannot reach the daemon at %s: %s; %s\n",
+                     socket_path.c_str(), text.error().message().c_str(),
+                     denied ? "queries need root" : "is it running?");
         return 1;
     }
     auto reply = parse_reply(*text);

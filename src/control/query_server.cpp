@@ -119,12 +119,14 @@ asio::awaitable<void> QueryServer::run()
             co_await pause.async_wait(no_throw);
             continue;
         }
-        if (open_.size() >= limits_.max_connections) {
+        if (connections_ >= limits_.max_connections) {
             refuse_busy(socket);
             continue;
         }
+        ++connections_;  // counted now, not when the coroutine first runs
         asio::co_spawn(acceptor_.get_executor(), serve(std::move(socket)),
-                       [](std::exception_ptr e) {
+                       [this](std::exception_ptr e) {
+                           --connections_;
                            try {
                                if (e)
                                    std::rethrow_exception(e);

@@ -52,7 +52,7 @@ public:
     void stop();
 
     const std::filesystem::path& path() const { return path_; }
-    std::size_t open_connections() const { return open_.size(); }
+    std::size_t open_connections() const { return connections_; }
 
 private:
     using Acceptor = boost::asio::local::stream_protocol::acceptor;
@@ -75,7 +75,8 @@ private:
     ino_t inode_;
     Answer answer_;
     QueryLimits limits_;
-    std::set<Socket*> open_;
+    std::set<Socket*> open_;       // to close them on stop()
+    std::size_t connections_ = 0;  // accepted and not yet finished
     bool accept_error_reported_ = false;
 };
 
