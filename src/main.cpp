@@ -1,5 +1,6 @@
 // bpftune: the thin executable; everything else lives in the core library.
 #include "cli/options.hpp"
+#include "control/query_client.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/support.hpp"
 #include "log/log.hpp"
@@ -25,12 +26,11 @@ int main(int argc, char* argv[])
         return 0;
     case bpftune::Action::support:
         return bpftune::report_support();
+    case bpftune::Action::query:
+        return bpftune::run_query(options->query, options->json);
     case bpftune::Action::restore:
         bpftune::init_logging({.to_stderr = true, .debug = options->debug, .to_journal = false});
         return bpftune::restore_from_state(bpftune::rollback_state_file());
-    case bpftune::Action::query:
-        std::fprintf(stderr, "bpftune: this build does not have the query socket yet\n");
-        return 1;
     case bpftune::Action::run:
         break;
     }

@@ -58,6 +58,11 @@ public:
 
     NetnsRegistry& netns() { return netns_; }
 
+    // For queries: admin-owned and held tunables.
+    using NetnsTunable = std::pair<NetnsCookie, std::string>;
+    const std::set<NetnsTunable>& admin_owned() const { return admin_owned_; }
+    const std::map<NetnsTunable, SysctlValue>& held() const { return held_; }
+
     using Key = std::pair<NetnsCookie, std::string>;
     // The value each tunable had before bpftune first changed it, per namespace.
     const std::map<Key, SysctlValue>& originals() const { return originals_; }

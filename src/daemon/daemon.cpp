@@ -3,6 +3,7 @@
 #include "actuator/actuator.hpp"
 #include "bpf/ring_buffer_source.hpp"
 #include "change/change_log.hpp"
+#include "control/query_endpoint.hpp"
 #include "daemon/all_tuners.hpp"
 #include "daemon/capabilities.hpp"
 #include "daemon/notifier.hpp"
@@ -134,6 +135,8 @@ int run_daemon(const Options& options)
         return 2;
     }
 
+    TunerRoster roster;
+    note_unselected_tuners(roster, options.allow);
     ChangeLog changes;
     Actuator actuator(*netns, changes);
     adopt_persisted_originals(actuator, *netns);
@@ -151,10 +154,12 @@ int run_daemon(const Options& options)
         if (!attached) {
             log_err("tuner " + std::string(tuner->name()) +
                     " cannot run: " + attached.error().message());
+            roster.unsupported(*tuner, attached.error().message());
             continue;
         }
         log_info("tuner " + std::string(tuner->name()) + " is active: " +
                  std::string(tuner->description()));
+        roster.active(*tuner);
         tuners.push_back({std::move(tuner)});
     }
     if (tuners.empty()) {
@@ -192,6 +197,7 @@ int run_daemon(const Options& options)
                 std::rethrow_exception(e);
             } catch (const std::exception& error) {
                 log_err("tuner " + std::string(t->tuner->name()) + " failed: " + error.what());
+                roster.failed(t->tuner->name(), error.what());
             }
             notifier.status(status_line(active(), changes.count()));
         });
@@ -215,6 +221,8 @@ int run_daemon(const Options& options)
         };
     hangup.async_wait(on_hangup);
 
+    auto queries = start_query_server(io.get_executor(), roster, actuator, changes, scope);
+
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec)
@@ -228,6 +236,8 @@ int run_daemon(const Options& options)
         if (netns_watcher)
             (*netns_watcher)->stop();
         notifier.stop();
+        if (queries)
+            queries->stop();
     });
 
     log_notice("bpftune started: " + status_line(active(), 0) +

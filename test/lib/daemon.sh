@@ -17,6 +17,7 @@ BT_LIB=${BT_LIB:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 BPFTUNE=${BPFTUNE:-$BT_LIB/../../build/src/bpftune}
 BT_PID=""
 # Tests never touch the real /var/lib/bpftune.
+export BPFTUNE_RUN_DIR=${BPFTUNE_RUN_DIR:-$(mktemp -d /tmp/bpftune-test-run.XXXXXX)}
 export BPFTUNE_STATE_DIR=${BPFTUNE_STATE_DIR:-$(mktemp -d /tmp/bpftune-test-state.XXXXXX)}
 BT_LOG=""
 BT_STATUS=""
