@@ -12,8 +12,9 @@ links_before=$(ip -o link show | awk -F': ' '{ print $2 }' | sort)
 cat >"$scratch/child.sh" <<'CHILD'
 source "$1/common.sh"
 topo_up --hosts 3 --rtt 10ms
-topo_exec b sleep 300 &
-echo "$TOPO_ID $TOPO_EMU_PID $! $TOPO_DIR" >"$2"
+topo_exec b sh -c 'echo $$ >"$1"; exec sleep 300' _ "$TOPO_DIR/sleeper" &
+until [ -s "$TOPO_DIR/sleeper" ]; do sleep 0.05; done  # it is in B now
+echo "$TOPO_ID $TOPO_EMU_PID $(cat "$TOPO_DIR/sleeper") $TOPO_DIR" >"$2"
 case "$3" in
   normal) exit 0 ;;
   failure) false ;;
@@ -39,8 +40,8 @@ check_nothing_left() {
   read -r topo_id emu_pid sleeper_pid topo_dir <"$scratch/record-$how" ||
     fail "$how: the child did not get as far as building: $(cat "$scratch/log-$how")"
   if ip netns list | grep -q "bpftune-$topo_id-"; then fail "$how: namespaces left: $(ip netns list)"; fi
-  if kill -0 "$emu_pid" 2>/dev/null; then fail "$how: emulator $emu_pid still runs"; fi
-  if kill -0 "$sleeper_pid" 2>/dev/null; then fail "$how: process $sleeper_pid in B still runs"; fi
+  if topo_pid_alive "$emu_pid"; then fail "$how: emulator $emu_pid still runs"; fi
+  if topo_pid_alive "$sleeper_pid"; then fail "$how: process $sleeper_pid in B still runs"; fi
   [ ! -e "$topo_dir" ] || fail "$how: $topo_dir left"
   [ "$(ip -o link show | awk -F': ' '{ print $2 }' | sort)" = "$links_before" ] ||
     fail "$how: host links changed: $(ip -o link show)"
