@@ -5,7 +5,9 @@ topo_require_root
 
 scratch=$(mktemp -d /tmp/bpftune-teardown.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
-links_before=$(ip -o link show | awk -F': ' '{ print $2 }' | sort)
+# Only links named like ours: other tests may add and remove theirs meanwhile.
+our_links() { ip -o link show | awk -F': ' '{ print $2 }' | grep -E '^(emu0|veth0)(@|$)' | sort || true; }
+links_before=$(our_links)
 
 # The child builds a 3-host topology, starts a process in B, records what a leak would be,
 # then ends the way it is told to.
@@ -39,12 +41,11 @@ check_nothing_left() {
   local how=$1 topo_id emu_pid sleeper_pid topo_dir
   read -r topo_id emu_pid sleeper_pid topo_dir <"$scratch/record-$how" ||
     fail "$how: the child did not get as far as building: $(cat "$scratch/log-$how")"
-  if ip netns list | grep -q "bpftune-$topo_id-"; then fail "$how: namespaces left: $(ip netns list)"; fi
+  if ip netns list | grep -q "bpftune-topo-$topo_id-"; then fail "$how: namespaces left: $(ip netns list)"; fi
   if topo_pid_alive "$emu_pid"; then fail "$how: emulator $emu_pid still runs"; fi
   if topo_pid_alive "$sleeper_pid"; then fail "$how: process $sleeper_pid in B still runs"; fi
   [ ! -e "$topo_dir" ] || fail "$how: $topo_dir left"
-  [ "$(ip -o link show | awk -F': ' '{ print $2 }' | sort)" = "$links_before" ] ||
-    fail "$how: host links changed: $(ip -o link show)"
+  [ "$(our_links)" = "$links_before" ] || fail "$how: links left in the host: $(our_links)"
   grep -q '^linkemu: stats a->b' "$scratch/log-$how" || fail "$how: no emulator statistics at exit"
   echo "ok: nothing left after a $how exit"
 }

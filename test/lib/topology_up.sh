@@ -45,10 +45,10 @@ _topo_parse() {
 _topo_names() {
   TOPO_DIR=$(mktemp -d /tmp/bpftune-topo.XXXXXX)
   TOPO_ID=${TOPO_DIR##*.}
-  TOPO_NS_A=bpftune-$TOPO_ID-a
-  TOPO_NS_B=bpftune-$TOPO_ID-b
+  TOPO_NS_A=bpftune-topo-$TOPO_ID-a
+  TOPO_NS_B=bpftune-topo-$TOPO_ID-b
   TOPO_NS_R=""
-  [ "$_topo_hosts" = 3 ] && TOPO_NS_R=bpftune-$TOPO_ID-r
+  [ "$_topo_hosts" = 3 ] && TOPO_NS_R=bpftune-topo-$TOPO_ID-r
   TOPO_EMU_LOG=$TOPO_DIR/linkemu.log
   TOPO_DEV_A=emu0
   TOPO_DEV_B=emu0
