@@ -48,6 +48,9 @@
 # namespaces and the emulator (its TUN devices vanish with it), deletes the namespaces and
 # TOPO_DIR. A caller that needs its own EXIT trap uses topo_on_down instead.
 #
+# The emulator is a background job of the calling shell: wait for your own jobs by pid
+# (`wait "$pid"`); a bare `wait` would wait for the emulator too, that is, forever.
+#
 # The emulator is $BPFTUNE_LINKEMU, else build/test/tools/linkemu/bpftune-linkemu next to
 # this file's source tree, else bpftune-linkemu on PATH.
 
