@@ -20,6 +20,7 @@
 #   --mtu BYTES        MTU of the emulated link (default 1500).
 #   --seed N           repeatable loss, jitter and reordering.
 #   --no-offload       the emulator sees MTU-sized packets (slower; for comparison).
+#   The emulator runs as SCHED_FIFO 10 (--realtime), so busy CPUs do not stretch its delays.
 #   Durations: 25ms, 500us, 1.5s. Arguments after -- go to bpftune-linkemu unchanged, e.g.
 #   `-- --ab-loss 2 --ba-loss 0` for loss in the A->B direction only.
 #
@@ -41,10 +42,14 @@
 #   topo_emu_stats                  the emulator's statistics lines, now (it keeps running)
 #   topo_on_down CMD                run CMD (eval) at teardown, before namespaces go away
 #   topo_down                       tear down now (idempotent; runs by itself on exit)
+#   topo_pid_alive PID              true while PID runs (a zombie counts as ended)
 #
 # Teardown: topo_up traps EXIT, INT, TERM and HUP. It kills every process left in the
 # namespaces and the emulator (its TUN devices vanish with it), deletes the namespaces and
 # TOPO_DIR. A caller that needs its own EXIT trap uses topo_on_down instead.
+#
+# The emulator is a background job of the calling shell: wait for your own jobs by pid
+# (`wait "$pid"`); a bare `wait` would wait for the emulator too, that is, forever.
 #
 # The emulator is $BPFTUNE_LINKEMU, else build/test/tools/linkemu/bpftune-linkemu next to
 # this file's source tree, else bpftune-linkemu on PATH.

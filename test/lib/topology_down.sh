@@ -1,6 +1,13 @@
 # shellcheck shell=bash
 # topo_down: removing a topology and everything it started. Sourced by topology.sh.
 
+# A zombie has ended: only its parent's wait is missing (and a container's init may be slow).
+topo_pid_alive() {
+  local state
+  state=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
 # TERM, then KILL after two seconds, for each pid given.
 _topo_kill() {
   local pid tries
@@ -8,7 +15,7 @@ _topo_kill() {
   kill -TERM "$@" 2>/dev/null || true
   for pid in "$@"; do
     for ((tries = 0; tries < 40; tries++)); do
-      kill -0 "$pid" 2>/dev/null || break
+      topo_pid_alive "$pid" || break
       sleep 0.05
     done
     kill -KILL "$pid" 2>/dev/null || true

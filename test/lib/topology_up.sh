@@ -45,10 +45,10 @@ _topo_parse() {
 _topo_names() {
   TOPO_DIR=$(mktemp -d /tmp/bpftune-topo.XXXXXX)
   TOPO_ID=${TOPO_DIR##*.}
-  TOPO_NS_A=bpftune-$TOPO_ID-a
-  TOPO_NS_B=bpftune-$TOPO_ID-b
+  TOPO_NS_A=bpftune-topo-$TOPO_ID-a
+  TOPO_NS_B=bpftune-topo-$TOPO_ID-b
   TOPO_NS_R=""
-  [ "$_topo_hosts" = 3 ] && TOPO_NS_R=bpftune-$TOPO_ID-r
+  [ "$_topo_hosts" = 3 ] && TOPO_NS_R=bpftune-topo-$TOPO_ID-r
   TOPO_EMU_LOG=$TOPO_DIR/linkemu.log
   TOPO_DEV_A=emu0
   TOPO_DEV_B=emu0
@@ -80,13 +80,14 @@ _topo_add_namespaces() {
 _topo_start_emulator() {
   local exe far=${TOPO_NS_R:-$TOPO_NS_B} ready=$TOPO_DIR/linkemu.ready tries
   exe=$(topo_emulator_path) || { _topo_fail "bpftune-linkemu not found"; return 1; }
-  "$exe" --netns-a "$TOPO_NS_A" --netns-b "$far" --ready-file "$ready" "${_topo_emu_args[@]}" \
+  "$exe" --netns-a "$TOPO_NS_A" --netns-b "$far" --ready-file "$ready" --realtime 10 \
+    "${_topo_emu_args[@]}" \
     >"$TOPO_EMU_LOG" 2>&1 &
   TOPO_EMU_PID=$!
   export TOPO_EMU_PID
   for ((tries = 0; tries < 100; tries++)); do
     [ -e "$ready" ] && return 0
-    kill -0 "$TOPO_EMU_PID" 2>/dev/null || break
+    topo_pid_alive "$TOPO_EMU_PID" || break
     sleep 0.05
   done
   _topo_fail "bpftune-linkemu did not become ready: $(cat "$TOPO_EMU_LOG")"

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <iostream>
 #include <system_error>
 #include <unistd.h>
@@ -41,13 +42,21 @@ frame read_frame(int fd, std::vector<std::uint8_t>& buffer) {
   }
 }
 
-transmit_fn writer_to(asio::posix::stream_descriptor& to) {
-  return [fd = to.native_handle()](std::span<const std::uint8_t> data) {
-    return ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
+}  // namespace
+
+// Refused frames are counted in the statistics; the first one's reason is told once per lane.
+transmit_fn emulated_link::writer_for(lane& lane) {
+  return [&lane](std::span<const std::uint8_t> data) {
+    if (::write(lane.to.native_handle(), data.data(), data.size()) == static_cast<ssize_t>(data.size()))
+      return true;
+    if (!lane.write_error_reported) {
+      std::cerr << "bpftune-linkemu: warning: " << lane.name << ": a frame of " << data.size()
+                << " bytes was refused: " << std::strerror(errno) << " (counted in write_error_frames)\n";
+      lane.write_error_reported = true;
+    }
+    return false;
   };
 }
-
-}  // namespace
 
 emulated_link::emulated_link(asio::io_context& io, unique_fd tun_a, unique_fd tun_b,
                              const emulator_options& options)
@@ -62,7 +71,7 @@ emulated_link::emulated_link(asio::io_context& io, unique_fd tun_a, unique_fd tu
 
 // Wakes the releaser early when the frames just handled are due sooner than it planned.
 void emulated_link::after_work(lane& lane) {
-  lane.packets.service(now_ns(), writer_to(lane.to));
+  lane.packets.service(now_ns(), writer_for(lane));
   auto next = lane.packets.next_wake_ns();
   if (next && as_time_point(*next) < lane.wake.expiry()) lane.wake.cancel();
 }
@@ -82,7 +91,7 @@ asio::awaitable<void> emulated_link::receive(lane& lane) {
 
 asio::awaitable<void> emulated_link::release(lane& lane) {
   auto cancellation = co_await asio::this_coro::cancellation_state;
-  transmit_fn transmit = writer_to(lane.to);
+  transmit_fn transmit = writer_for(lane);
   while (cancellation.cancelled() == asio::cancellation_type::none) {
     lane.packets.service(now_ns(), transmit);
     auto next = lane.packets.next_wake_ns();

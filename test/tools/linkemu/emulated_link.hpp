@@ -32,12 +32,14 @@ class emulated_link {
     boost::asio::posix::stream_descriptor& from;
     boost::asio::posix::stream_descriptor& to;
     boost::asio::steady_timer wake;
+    bool write_error_reported = false;
   };
 
   boost::asio::awaitable<void> receive(lane& lane);
   boost::asio::awaitable<void> release(lane& lane);
   boost::asio::awaitable<void> until_stopped();
   void after_work(lane& lane);
+  static transmit_fn writer_for(lane& lane);
 
   boost::asio::posix::stream_descriptor tun_a_, tun_b_;
   boost::asio::signal_set signals_;

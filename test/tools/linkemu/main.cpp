@@ -9,6 +9,7 @@
 #include "emulated_link.hpp"
 #include "netns.hpp"
 #include "options.hpp"
+#include "realtime.hpp"
 #include "tun_device.hpp"
 
 namespace {
@@ -32,6 +33,7 @@ int run(const linkemu::emulator_options& options) {
   auto tun_a = linkemu::open_tun(netns_a, {options.device_a, options.mtu_bytes, options.offload});
   auto tun_b = linkemu::open_tun(netns_b, {options.device_b, options.mtu_bytes, options.offload});
 
+  if (options.realtime_priority > 0) linkemu::run_realtime(options.realtime_priority);
   boost::asio::io_context io(1);
   linkemu::emulated_link link(io, std::move(tun_a), std::move(tun_b), options);
   std::exception_ptr failure;

@@ -67,7 +67,9 @@ po::options_description describe(po::options_description& visible) {
       ("mtu", po::value<unsigned>()->default_value(1500), "MTU of both devices (68..65535)")
       ("no-offload", "no TSO/checksum offload: the kernel hands over MTU-sized packets")
       ("seed", po::value<std::uint64_t>(), "seed for loss, jitter and reordering (default: random, printed)")
-      ("ready-file", po::value<std::string>(), "write 'ready' here once both devices are up");
+      ("ready-file", po::value<std::string>(), "write 'ready' here once both devices are up")
+      ("realtime", po::value<int>()->default_value(0),
+       "run as SCHED_FIFO at this priority (1..99), so busy CPUs do not stretch delays; 0: off");
   po::options_description link("Link impairments; --X sets both directions, --ab-X A to B, --ba-X B to A");
   po::options_description one_way("");
   for (const auto& option : impairment_options()) {
@@ -112,6 +114,9 @@ emulator_options collect(const po::variables_map& values) {
   options.offload = !values.count("no-offload");
   options.seed = values.count("seed") ? values["seed"].as<std::uint64_t>() : std::random_device{}();
   if (values.count("ready-file")) options.ready_file = values["ready-file"].as<std::string>();
+  options.realtime_priority = values["realtime"].as<int>();
+  if (options.realtime_priority < 0 || options.realtime_priority > 99)
+    throw options_error("--realtime: " + std::to_string(options.realtime_priority) + " is not between 0 and 99");
   apply_impairments(values, options);
   return options;
 }

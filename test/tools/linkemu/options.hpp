@@ -19,6 +19,7 @@ struct emulator_options {
   impairment a_to_b, b_to_a;
   std::uint64_t seed = 0;
   std::string ready_file;          // written once both devices are up
+  int realtime_priority = 0;       // SCHED_FIFO priority; 0: ordinary scheduling
 };
 
 // A bad command line; what() is one line for the user.
