@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
+#include <memory>
 
 namespace bpftune {
 namespace {
@@ -51,11 +52,13 @@ Result<BpfLink> attach_program(bpf_program* program)
 
 bool kernel_has_raw_tracepoint(std::string_view name)
 {
-    static btf* vmlinux = btf__load_vmlinux_btf();
+    // Loaded per question and freed: a parsed vmlinux BTF costs megabytes of resident memory,
+    // and this is only asked while tuners attach.
+    std::unique_ptr<btf, decltype(&btf__free)> vmlinux(btf__load_vmlinux_btf(), &btf__free);
     if (!vmlinux)
         return true;  // cannot tell: let the attach decide
     const std::string type = "btf_trace_" + std::string(name);
-    return btf__find_by_name_kind(vmlinux, type.c_str(), BTF_KIND_TYPEDEF) > 0;
+    return btf__find_by_name_kind(vmlinux.get(), type.c_str(), BTF_KIND_TYPEDEF) > 0;
 }
 
 }  // namespace bpftune

@@ -1,6 +1,6 @@
 #include "control/socket_file.hpp"
 
-#include "bpftune_config.h"
+#include "core/paths.hpp"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -76,9 +76,7 @@ Result<void> bind_private(int fd, const std::filesystem::path& path, const socka
 
 std::filesystem::path query_socket_path()
 {
-    const char* run_dir = std::getenv("BPFTUNE_RUN_DIR");
-    const std::filesystem::path directory = run_dir && *run_dir ? run_dir : BPFTUNE_RUN_DIR;
-    return directory / "bpftune.sock";
+    return run_directory() / "bpftune.sock";
 }
 
 Result<ListeningSocket> listen_on_socket_file(const std::filesystem::path& path, int backlog)

@@ -12,21 +12,21 @@
 #include "netns/netns_watcher.hpp"
 #include "ownership/sysctl_watch.hpp"
 #include "rollback/rollback_state.hpp"
-#include "bpftune_config.h"
+#include "core/paths.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <csignal>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <exception>
 #include <memory>
 #include <set>
 
@@ -72,14 +72,19 @@ void adopt_persisted_originals(Actuator& actuator, NetnsRegistry& netns)
         std::filesystem::remove(rollback_state_file());
         return;
     }
+    std::size_t adopted = 0;
     for (const auto& o : state->originals) {
         auto cookie = o.netns_path.empty() ? Result<NetnsCookie>(netns.host_cookie())
                                            : netns.add(o.netns_path);
-        if (cookie && *cookie == o.netns_cookie)
+        if (cookie && *cookie == o.netns_cookie) {
             actuator.adopt_original(*cookie, o.tunable, parse_sysctl_value(o.value));
+            ++adopted;
+        }
     }
-    log_info("kept " + std::to_string(state->originals.size()) +
-             " original value(s) recorded earlier in this boot");
+    const auto vanished = state->originals.size() - adopted;
+    log_info("kept " + std::to_string(adopted) + " original value(s) recorded earlier in this boot" +
+             (vanished ? "; " + std::to_string(vanished) + " were in namespaces that no longer exist"
+                       : ""));
 }
 
 void persist_originals(Actuator& actuator)
@@ -100,6 +105,76 @@ std::string status_line(std::size_t active, std::size_t changes)
            std::to_string(changes) + (changes == 1 ? " change" : " changes") + " made";
 }
 
+// The namespaces named by --netns, as cookies; a name that does not resolve is a usage error.
+Result<std::set<NetnsCookie>> resolve_scope(NetnsRegistry& netns, const std::vector<std::string>& names)
+{
+    std::set<NetnsCookie> scope;
+    for (const auto& name : names) {
+        auto cookie = netns.add(name);
+        if (!cookie)
+            return Error{cookie.error().code, "--netns " + name + ": " + cookie.error().message()};
+        scope.insert(*cookie);
+    }
+    return scope;
+}
+
+// Attaches each selected tuner; one that cannot is reported with the kernel's reason and left out.
+std::vector<RunningTuner> attach_tuners(std::vector<std::unique_ptr<Tuner>> selected,
+                                        TunerContext& context, TunerRoster& roster)
+{
+    std::vector<RunningTuner> tuners;
+    for (auto& tuner : selected) {
+        auto attached = tuner->attach(context);
+        if (!attached) {
+            log_err("tuner " + std::string(tuner->name()) +
+                    " cannot run: " + attached.error().message());
+            roster.unsupported(*tuner, attached.error().message());
+            continue;
+        }
+        log_info("tuner " + std::string(tuner->name()) + " is active: " +
+                 std::string(tuner->description()));
+        roster.active(*tuner);
+        tuners.push_back({std::move(tuner)});
+    }
+    return tuners;
+}
+
+// Administrators win: their writes to any managed tunable stop bpftune there.
+std::unique_ptr<SysctlWatch> watch_administrators(EventRouter& router, Actuator& actuator,
+                                                  const BpfShared& bpf,
+                                                  const std::vector<RunningTuner>& tuners)
+{
+    std::map<std::string, std::string> managed;
+    for (const auto& running : tuners)
+        for (const auto& tunable : running.tuner->tunables())
+            managed.emplace(tunable.name, std::string(running.tuner->name()));
+    std::error_code ignored;
+    std::filesystem::create_directories(run_directory(), ignored);
+    auto watch = SysctlWatch::start(router, actuator, bpf, managed, run_directory().string());
+    if (!watch) {
+        log_warning("cannot watch for administrators' sysctl writes (" + watch.error().message() +
+                    "); bpftune may overwrite their changes");
+        return nullptr;
+    }
+    return std::move(*watch);
+}
+
+// Logs the exit summary and statistics, and restores the originals with -R.
+void finish(const Options& options, ChangeLog& changes, Actuator& actuator,
+            const std::vector<RunningTuner>& tuners)
+{
+    for (const auto& line : changes.summary())
+        log_notice(line);
+    for (const auto& running : tuners)
+        for (const auto& line : running.tuner->statistics())
+            log_info(line);
+    if (options.rollback) {
+        actuator.restore_originals();
+        std::filesystem::remove(rollback_state_file());
+    }
+    flush_repeated_messages();
+}
+
 }  // namespace
 
 int run_daemon(const Options& options)
@@ -117,23 +192,14 @@ int run_daemon(const Options& options)
         log_err("cannot open the host network namespace: " + netns.error().message());
         return 1;
     }
-    EventRouter router(netns->host_cookie());
-    std::set<NetnsCookie> scope;
-    for (const auto& name : options.netns) {
-        auto cookie = netns->add(name);
-        if (!cookie) {
-            log_err("--netns " + name + ": " + cookie.error().message());
-            return 2;
-        }
-        scope.insert(*cookie);
-    }
-    router.limit_to(scope);
-
+    auto scope = resolve_scope(*netns, options.netns);
     auto selected = select_tuners(options.allow);
-    if (!selected) {
-        log_err(selected.error().message());
+    if (!scope || !selected) {
+        log_err((!scope ? scope.error() : selected.error()).message());
         return 2;
     }
+    EventRouter router(netns->host_cookie());
+    router.limit_to(*scope);
 
     TunerRoster roster;
     note_unselected_tuners(roster, options.allow);
@@ -147,44 +213,21 @@ int run_daemon(const Options& options)
     }
     TunerContext context{io.get_executor(), actuator, router, {(*ring)->map_fd()},
                          options.learning_rate};
-
-    std::vector<RunningTuner> tuners;
-    for (auto& tuner : *selected) {
-        auto attached = tuner->attach(context);
-        if (!attached) {
-            log_err("tuner " + std::string(tuner->name()) +
-                    " cannot run: " + attached.error().message());
-            roster.unsupported(*tuner, attached.error().message());
-            continue;
-        }
-        log_info("tuner " + std::string(tuner->name()) + " is active: " +
-                 std::string(tuner->description()));
-        roster.active(*tuner);
-        tuners.push_back({std::move(tuner)});
-    }
+    auto tuners = attach_tuners(std::move(*selected), context, roster);
     if (tuners.empty()) {
         log_err("no tuner could start; see bpftune -S");
         return 1;
     }
-
-    // Administrators win: their writes to any managed tunable stop bpftune there.
-    std::map<std::string, std::string> managed;
-    for (const auto& running : tuners)
-        for (const auto& tunable : running.tuner->tunables())
-            managed.emplace(tunable.name, std::string(running.tuner->name()));
-    ::mkdir(BPFTUNE_RUN_DIR, 0755);
-    auto watch = SysctlWatch::start(router, actuator, context.bpf, managed, BPFTUNE_RUN_DIR);
-    if (!watch)
-        log_warning("cannot watch for administrators' sysctl writes (" + watch.error().message() +
-                    "); bpftune may overwrite their changes");
+    auto watch = watch_administrators(router, actuator, context.bpf, tuners);
 
     // Everything is loaded and attached: keep only what running needs.
     if (auto dropped = drop_unneeded_capabilities(); !dropped)
         log_warning("keeping all capabilities: " + dropped.error().message());
 
     SystemdNotifier notifier(io);
-    auto active = [&] {
-        return static_cast<std::size_t>(std::ranges::count(tuners, false, &RunningTuner::failed));
+    auto status = [&] {
+        const auto active = std::ranges::count(tuners, false, &RunningTuner::failed);
+        return status_line(static_cast<std::size_t>(active), changes.count());
     };
     boost::asio::co_spawn(io, (*ring)->run(), boost::asio::detached);
     for (auto& running : tuners) {
@@ -199,7 +242,7 @@ int run_daemon(const Options& options)
                 log_err("tuner " + std::string(t->tuner->name()) + " failed: " + error.what());
                 roster.failed(t->tuner->name(), error.what());
             }
-            notifier.status(status_line(active(), changes.count()));
+            notifier.status(status());
         });
     }
     boost::asio::co_spawn(io, notifier.watchdog(), boost::asio::detached);
@@ -209,6 +252,7 @@ int run_daemon(const Options& options)
     else
         log_warning("new namespaces are found only when they send events: " +
                     netns_watcher.error().message());
+    auto queries = start_query_server(io.get_executor(), roster, actuator, changes, *scope);
 
     // Nothing to reload yet; a SIGHUP must not kill the daemon.
     boost::asio::signal_set hangup(io, SIGHUP);
@@ -220,8 +264,6 @@ int run_daemon(const Options& options)
             hangup.async_wait(on_hangup);
         };
     hangup.async_wait(on_hangup);
-
-    auto queries = start_query_server(io.get_executor(), roster, actuator, changes, scope);
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -240,26 +282,16 @@ int run_daemon(const Options& options)
             queries->stop();
     });
 
-    log_notice("bpftune started: " + status_line(active(), 0) +
-               (scope.empty() ? "" : ", limited to " + std::to_string(scope.size()) +
-                                         " network namespace(s)"));
-    notifier.ready(status_line(active(), 0));
+    log_notice("bpftune started: " + status() +
+               (scope->empty() ? "" : ", limited to " + std::to_string(scope->size()) +
+                                          " network namespace(s)"));
+    notifier.ready(status());
     changes.on_change = [&] {
         persist_originals(actuator);
-        notifier.status(status_line(active(), changes.count()));
+        notifier.status(status());
     };
     io.run();
-
-    for (const auto& line : changes.summary())
-        log_notice(line);
-    for (auto& running : tuners)
-        for (const auto& line : running.tuner->statistics())
-            log_info(line);
-    if (options.rollback) {
-        actuator.restore_originals();
-        std::filesystem::remove(rollback_state_file());
-    }
-    flush_repeated_messages();
+    finish(options, changes, actuator, tuners);
     return 0;
 }
 

@@ -32,15 +32,6 @@ std::string bounded_text(const char* text, std::size_t bytes)
 
 }  // namespace
 
-std::string sysctl_name_from_path(std::string_view path)
-{
-    std::string name(path);
-    for (auto& c : name)
-        if (c == '/')
-            c = '.';
-    return name;
-}
-
 struct SysctlWatch::Parts {
     EventRouter& router;
     Actuator& actuator;

@@ -32,7 +32,4 @@ private:
     std::unique_ptr<Parts> parts_;
 };
 
-// "net/ipv4/tcp_rmem" -> "net.ipv4.tcp_rmem".
-std::string sysctl_name_from_path(std::string_view path);
-
 }  // namespace bpftune

@@ -5,9 +5,8 @@
 
 #include <boost/json.hpp>
 
-#include "bpftune_config.h"
+#include "core/paths.hpp"
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -77,8 +76,7 @@ Result<RollbackState> load_state(const std::filesystem::path& file)
 
 std::filesystem::path rollback_state_file()
 {
-    const char* dir = std::getenv("BPFTUNE_STATE_DIR");
-    return std::filesystem::path(dir && *dir ? dir : BPFTUNE_STATE_DIR) / "rollback.json";
+    return state_directory() / "rollback.json";
 }
 
 std::string current_boot_id()

@@ -36,7 +36,7 @@ Result<RollbackState> load_state(const std::filesystem::path& file);
 // /proc/sys/kernel/random/boot_id
 std::string current_boot_id();
 
-// $BPFTUNE_STATE_DIR/rollback.json, by default /var/lib/bpftune/rollback.json.
+// state_directory()/rollback.json.
 std::filesystem::path rollback_state_file();
 
 // bpftune --restore: writes back every original in the state file, skips namespaces that are

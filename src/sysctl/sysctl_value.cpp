@@ -1,5 +1,6 @@
 #include "sysctl/sysctl_value.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace bpftune {
@@ -42,13 +43,23 @@ SysctlValue parse_sysctl_value(std::string_view text)
     return SysctlValue::of(std::move(numbers));
 }
 
+namespace {
+std::string replaced(std::string_view text, char from, char to)
+{
+    std::string out(text);
+    std::ranges::replace(out, from, to);
+    return out;
+}
+}  // namespace
+
 std::string sysctl_relative_path(std::string_view name)
 {
-    std::string path(name);
-    for (auto& c : path)
-        if (c == '.')
-            c = '/';
-    return path;
+    return replaced(name, '.', '/');
+}
+
+std::string sysctl_name_from_path(std::string_view relative_path)
+{
+    return replaced(relative_path, '/', '.');
 }
 
 }  // namespace bpftune

@@ -35,7 +35,8 @@ inline std::ostream& operator<<(std::ostream& out, const SysctlValue& value)
 // is not a list of integers is kept as text.
 SysctlValue parse_sysctl_value(std::string_view text);
 
-// "net.ipv4.tcp_rmem" -> "net/ipv4/tcp_rmem" (relative to /proc/sys).
+// "net.ipv4.tcp_rmem" <-> "net/ipv4/tcp_rmem" (relative to /proc/sys).
 std::string sysctl_relative_path(std::string_view name);
+std::string sysctl_name_from_path(std::string_view relative_path);
 
 }  // namespace bpftune

@@ -1,5 +1,4 @@
 #include "ownership/cgroup_root.hpp"
-#include "ownership/sysctl_watch.hpp"
 
 #include <doctest/doctest.h>
 
@@ -15,9 +14,4 @@ TEST_CASE("the cgroup2 root is found in mountinfo, hybrid or unified")
     const char* nested = "50 25 0:35 /system.slice /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n";
     CHECK_FALSE(find_cgroup2_mount(nested));  // not the root of the hierarchy
     CHECK_FALSE(find_cgroup2_mount("garbage without separator\n"));
-}
-
-TEST_CASE("sysctl paths from the kernel become sysctl names")
-{
-    CHECK(sysctl_name_from_path("net/ipv4/tcp_rmem") == "net.ipv4.tcp_rmem");
 }

@@ -35,7 +35,8 @@ TEST_CASE("values compare by content")
     CHECK_FALSE(SysctlValue::of({1, 2, 3}) == SysctlValue::of({1, 2, 4}));
 }
 
-TEST_CASE("sysctl names map to /proc/sys paths")
+TEST_CASE("sysctl names map to /proc/sys paths and back")
 {
     CHECK(bpftune::sysctl_relative_path("net.ipv4.tcp_rmem") == "net/ipv4/tcp_rmem");
+    CHECK(bpftune::sysctl_name_from_path("net/ipv4/tcp_rmem") == "net.ipv4.tcp_rmem");
 }

@@ -35,6 +35,21 @@ static __always_inline void fill_peer(struct tcp_buffer_event *e, const struct s
 		BPF_CORE_READ_INTO(&e->peer_address, sk, __sk_common.skc_daddr);
 }
 
+/* Starts a record about a socket, or says no when its namespace already sent one for this
+ * tunable within the rate limit. */
+static __always_inline bool begin_sock_event(struct tcp_buffer_event *e, const struct sock *sk,
+					     __u32 slot, __u16 kind)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u64 cookie = bpftune_sock_netns_cookie(sk);
+
+	if (!bpftune_rate_allows(cookie, slot, now))
+		return false;
+	bpftune_fill_header(&e->header, BPFTUNE_TUNER_TCP_BUFFER, kind, sizeof(*e), cookie, now);
+	fill_peer(e, sk);
+	return true;
+}
+
 static __always_inline __u8 sock_scaling_ratio(const struct tcp_sock *tp)
 {
 	if (!bpf_core_field_exists(tp->scaling_ratio))
@@ -49,7 +64,7 @@ static __always_inline int rcvbuf_check(struct sock *sk, __u32 interval_us)
 	struct net *net = sock_net_of(sk);
 	struct tcp_buffer_event e = {};
 	__u32 copied, space, rmem_max;
-	__u64 wanted, now;
+	__u64 wanted;
 
 	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks) & SOCK_RCVBUF_LOCK)
 		return 0;	/* the application chose its own size */
@@ -64,12 +79,8 @@ static __always_inline int rcvbuf_check(struct sock *sk, __u32 interval_us)
 	if (wanted <= rmem_max)
 		return 0;
 
-	now = bpf_ktime_get_ns();
-	e.header.netns_cookie = bpftune_sock_netns_cookie(sk);
-	if (!bpftune_rate_allows(e.header.netns_cookie, TCP_BUFFER_SLOT_RMEM, now))
+	if (!begin_sock_event(&e, sk, TCP_BUFFER_SLOT_RMEM, TCP_BUFFER_RCVBUF_LIMITED))
 		return 0;
-	bpftune_fill_header(&e.header, BPFTUNE_TUNER_TCP_BUFFER, TCP_BUFFER_RCVBUF_LIMITED,
-			    sizeof(e), e.header.netns_cookie, now);
 	e.buffer_bytes = BPF_CORE_READ(sk, sk_rcvbuf);
 	e.sysctl_max_bytes = rmem_max;
 	e.copied_bytes = copied;
@@ -77,7 +88,6 @@ static __always_inline int rcvbuf_check(struct sock *sk, __u32 interval_us)
 	e.interval_us = interval_us;
 	e.rtt_us = BPF_CORE_READ(tp, rcv_rtt_est.rtt_us) >> 3;
 	e.mss_bytes = BPF_CORE_READ(tp, advmss);
-	fill_peer(&e, sk);
 	bpftune_send(&e, sizeof(e));
 	return 0;
 }
@@ -120,7 +130,6 @@ int BPF_PROG(bt_sendmsg, struct sock *sk)
 	struct tcp_buffer_event e = {};
 	__u32 sndbuf, wmem_max, queued;
 	struct net *net;
-	__u64 now;
 
 	if (!sndbuf_sampled())
 		return 0;
@@ -133,18 +142,13 @@ int BPF_PROG(bt_sendmsg, struct sock *sk)
 	if (!tcp_sndbuf_is_limited(sndbuf, wmem_max, queued))
 		return 0;
 
-	now = bpf_ktime_get_ns();
-	e.header.netns_cookie = bpftune_sock_netns_cookie(sk);
-	if (!bpftune_rate_allows(e.header.netns_cookie, TCP_BUFFER_SLOT_WMEM, now))
+	if (!begin_sock_event(&e, sk, TCP_BUFFER_SLOT_WMEM, TCP_BUFFER_SNDBUF_LIMITED))
 		return 0;
-	bpftune_fill_header(&e.header, BPFTUNE_TUNER_TCP_BUFFER, TCP_BUFFER_SNDBUF_LIMITED,
-			    sizeof(e), e.header.netns_cookie, now);
 	e.buffer_bytes = sndbuf;
 	e.sysctl_max_bytes = wmem_max;
 	e.queued_bytes = queued;
 	e.rtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
 	e.mss_bytes = BPF_CORE_READ(tp, mss_cache);
-	fill_peer(&e, sk);
 	bpftune_send(&e, sizeof(e));
 	return 0;
 }

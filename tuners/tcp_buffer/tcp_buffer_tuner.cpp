@@ -27,6 +27,8 @@ constexpr std::uint16_t tuner_id = BPFTUNE_TUNER_TCP_BUFFER;
 constexpr auto memory_limit_quiet = 30s;
 // The strategy timeout: how often an idle tuner re-checks memory state.
 constexpr auto idle_check_interval = 10s;
+// Per-namespace state is pruned of deleted namespaces once it holds this many entries.
+constexpr std::size_t max_remembered_namespaces = 256;
 
 constexpr Scenario rmem_limited{
     "rmem_limited", "TCP receive buffers were held back by net.ipv4.tcp_rmem[2]",
@@ -101,6 +103,7 @@ private:
     void handle(const tcp_buffer::BufferLimited& limited);
     void note_memory_limit(const tcp_buffer::MemoryLimit& memory);
     tcp_buffer::TcpMemory read_tcp_memory();
+    void forget_vanished_namespaces();
     const TunableSpec& spec(Side side) const { return tunables_[side == Side::receive ? 0 : 1]; }
 
     std::int64_t hard_max_;
@@ -193,6 +196,16 @@ boost::asio::awaitable<void> TcpBufferTuner::run()
     }
 }
 
+void TcpBufferTuner::forget_vanished_namespaces()
+{
+    // Containers come and go; what was learned about a deleted namespace is of no use.
+    if (state_.size() < max_remembered_namespaces)
+        return;
+    std::erase_if(state_, [&](const auto& item) {
+        return !context_->actuator.netns().known(item.first.first);
+    });
+}
+
 tcp_buffer::TcpMemory TcpBufferTuner::read_tcp_memory()
 {
     tcp_buffer::TcpMemory memory;
@@ -233,6 +246,7 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
     auto live = actuator.read(limited.netns_cookie, tunable);
     if (!live || live->numbers.size() != 3)
         return;  // the namespace went away, or the sysctl is not there
+    forget_vanished_namespaces();
     auto& state = state_[{limited.netns_cookie, limited.side}];
     state.buffer_vs_rtt.add(limited.sysctl_max_bytes, limited.rtt_us);
     const auto min_rtt_us =
