@@ -53,7 +53,7 @@ WriteOutcome Actuator::apply(const ChangeRequest& request)
 
     auto current = read_in(cookie, tunable.name);
     if (!current) {
-        const bool gone = current.error().code == ENOENT || current.error().code == ESTALE;
+        const bool gone = netns_gone(current.error());
         log_debug("cannot read " + tunable.name + ": " + current.error().message());
         return {gone ? WriteStatus::netns_gone : WriteStatus::refused, {}};
     }
@@ -96,6 +96,21 @@ WriteOutcome Actuator::apply(const ChangeRequest& request)
     return {WriteStatus::applied, *current};
 }
 
+void Actuator::forget_netns(NetnsCookie cookie)
+{
+    auto in_namespace = [cookie](const auto& item) {
+        if constexpr (requires { item.first.first; })
+            return item.first.first == cookie;
+        else
+            return item.first == cookie;
+    };
+    std::erase_if(originals_, in_namespace);
+    std::erase_if(held_, in_namespace);
+    std::erase_if(admin_owned_, in_namespace);
+    std::erase_if(invalid_reported_, in_namespace);
+    log_debug("network namespace cookie " + std::to_string(cookie) + " is gone; forgot it");
+}
+
 void Actuator::hand_to_admin(NetnsCookie cookie, const std::string& tunable)
 {
     admin_owned_.insert({cookie, tunable});
@@ -119,7 +134,7 @@ void Actuator::restore_originals()
         auto written = write_in(cookie, name, original);
         if (written)
             log_notice("restored " + name + " = " + original.format() + " in netns " + where);
-        else if (written.error().code == ENOENT || written.error().code == ESTALE)
+        else if (netns_gone(written.error()))
             log_notice("not restoring " + name + " in netns " + where +
                        ": the namespace no longer exists");
         else

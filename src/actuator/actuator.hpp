@@ -43,7 +43,10 @@ struct WriteOutcome {
 class Actuator {
 public:
     Actuator(NetnsRegistry& netns, ChangeLog& changes, SysctlFiles files = SysctlFiles{})
-        : netns_(netns), changes_(changes), files_(std::move(files)) {}
+        : netns_(netns), changes_(changes), files_(std::move(files)),
+          gone_(netns.when_gone([this](NetnsCookie cookie) { forget_netns(cookie); }))
+    {
+    }
 
     // The live value in a namespace (host-scoped tunables: the host's).
     Result<SysctlValue> read(NetnsCookie cookie, const TunableSpec& tunable);
@@ -77,6 +80,9 @@ private:
     Result<SysctlValue> read_in(NetnsCookie cookie, const std::string& name);
     Result<void> write_in(NetnsCookie cookie, const std::string& name, const SysctlValue& value);
 
+    // A deleted namespace: nothing to restore, hold or leave to an admin there any more.
+    void forget_netns(NetnsCookie cookie);
+
     NetnsRegistry& netns_;
     ChangeLog& changes_;
     SysctlFiles files_;
@@ -84,6 +90,7 @@ private:
     std::map<Key, SysctlValue> held_;
     std::set<Key> admin_owned_;
     std::set<Key> invalid_reported_;
+    NetnsRegistry::GoneListener gone_;  // last: unsubscribes before the maps go
 };
 
 }  // namespace bpftune

@@ -41,35 +41,35 @@ void ChangeLog::record(const ChangeRecord& change)
         on_change();
 }
 
+std::vector<ChangeGroup> group_by_tunable(const std::vector<ChangeRecord>& history)
+{
+    std::vector<ChangeGroup> groups;
+    std::map<std::tuple<std::string, NetnsCookie>, std::size_t> index;
+    for (const auto& change : history) {
+        auto [it, added] = index.try_emplace({change.tunable, change.netns_cookie}, groups.size());
+        if (added)
+            groups.emplace_back();
+        groups[it->second].push_back(&change);
+    }
+    return groups;
+}
+
 std::vector<std::string> ChangeLog::summary() const
 {
-    struct Totals {
-        const ChangeRecord* first = nullptr;
-        const ChangeRecord* last = nullptr;
-        int count = 0;
-    };
-    // Keyed by (tunable, cookie); std::map keeps the summary in a stable order.
-    std::map<std::tuple<std::string, NetnsCookie>, Totals> totals;
-    for (const auto& change : history_) {
-        auto& t = totals[{change.tunable, change.netns_cookie}];
-        if (!t.first)
-            t.first = &change;
-        t.last = &change;
-        ++t.count;
-    }
-    std::vector<std::string> lines;
-    if (totals.empty()) {
-        lines.push_back("Summary: no changes were made.");
-        return lines;
-    }
-    lines.push_back("Summary of changes:");
-    for (const auto& [key, t] : totals) {
-        lines.push_back("  " + t.last->tunable + " in netns " + t.last->netns + ": changed " +
-                        std::to_string(t.count) + (t.count == 1 ? " time" : " times") + ", " +
-                        t.first->old_value.format() + " -> " + t.last->new_value.format() +
-                        " (" + t.last->tuner + ": " + t.last->reason + ")");
-        lines.push_back("    to replicate: " + t.last->netns_shell + "sysctl -w " +
-                        t.last->tunable + "=\"" + t.last->new_value.format() + "\"");
+    const auto groups = group_by_tunable(history_);
+    if (groups.empty())
+        return {"Summary: no changes were made."};
+    std::vector<std::string> lines{"Summary of changes:"};
+    for (const auto& changes : groups) {
+        const ChangeRecord& first = *changes.front();
+        const ChangeRecord& last = *changes.back();
+        const auto count = changes.size();
+        lines.push_back("  " + last.tunable + " in netns " + last.netns + ": changed " +
+                        std::to_string(count) + (count == 1 ? " time" : " times") + ", " +
+                        first.old_value.format() + " -> " + last.new_value.format() + " (" +
+                        last.tuner + ": " + last.reason + ")");
+        lines.push_back("    to replicate: " +
+                        sysctl_command(last.netns_shell, last.tunable, last.new_value));
     }
     return lines;
 }

@@ -28,6 +28,11 @@ private:
     std::vector<ChangeRecord> history_;
 };
 
+// The changes of one tunable in one namespace, oldest first.
+using ChangeGroup = std::vector<const ChangeRecord*>;
+// Every group, in the order of each group's first change.
+std::vector<ChangeGroup> group_by_tunable(const std::vector<ChangeRecord>& history);
+
 // The journal fields of a change, MESSAGE excluded.
 std::vector<std::pair<std::string, std::string>> journal_fields(const ChangeRecord& change);
 

@@ -29,7 +29,7 @@ po::options_description describe_options()
         ("learning-rate,r", po::value<int>()->value_name("0..4")->default_value(4),
             "how large each step may be: 4 the largest, 0 the most cautious")
         ("query,q", po::value<std::string>()->value_name("REQUEST"),
-            "ask the running daemon: help, tuners, tunables, status, summary, rollback")
+            "ask the running daemon: status, summary, rollback, tuners, tunables (help lists all)")
         ("json", "print query replies as JSON");
     return options;
 }

@@ -46,11 +46,6 @@ NetnsCookie key_cookie(const std::pair<const NetnsTunable, SysctlValue>& entry)
     return entry.first.first;
 }
 
-bool namespace_gone(const Error& error)
-{
-    return error.code == ENOENT || error.code == ESTALE;
-}
-
 // Reads the live value into row["current"], or null and a note saying why not.
 void put_current(const LiveSources& sources, const NetnsTunable& key, json::object& row)
 {
@@ -60,7 +55,7 @@ void put_current(const LiveSources& sources, const NetnsTunable& key, json::obje
         return;
     }
     row["current"] = nullptr;
-    row["note"] = namespace_gone(current.error()) ? "the namespace no longer exists"
+    row["note"] = netns_gone(current.error()) ? "the namespace no longer exists"
                                                   : current.error().message();
 }
 
@@ -89,8 +84,8 @@ std::set<NetnsTunable> status_keys(const LiveSources& sources)
 std::map<NetnsTunable, std::size_t> change_counts(const ChangeLog& changes)
 {
     std::map<NetnsTunable, std::size_t> counts;
-    for (const auto& change : changes.history())
-        ++counts[{change.netns_cookie, change.tunable}];
+    for (const auto& group : group_by_tunable(changes.history()))
+        counts[{group.front()->netns_cookie, group.front()->tunable}] = group.size();
     return counts;
 }
 
@@ -143,8 +138,7 @@ json::object rollback_entry(const LiveSources& sources, const NetnsTunable& key,
         entry["run"] = false;
         return entry;
     }
-    entry["command"] = actuator.netns().shell_prefix(key.first) + "sysctl -w " + key.second +
-                       "=\"" + original.format() + "\"";
+    entry["command"] = sysctl_command(actuator.netns().shell_prefix(key.first), key.second, original);
     const bool admin = actuator.admin_owned().contains(key);
     entry["run"] = !admin;
     if (admin)

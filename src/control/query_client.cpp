@@ -23,18 +23,11 @@ constexpr std::size_t max_reply_bytes = 64 * 1024 * 1024;
 
 Result<UniqueFd> connect_to(const std::filesystem::path& path)
 {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (path.string().size() >= sizeof address.sun_path)
-        return Error{ENAMETOOLONG, "connect"};
-    std::strcpy(address.sun_path, path.c_str());
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    auto fd = connect_unix(path);
     if (!fd)
-        return errno_error("socket");
-    ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &socket_timeout, sizeof socket_timeout);
-    ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &socket_timeout, sizeof socket_timeout);
-    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
-        return errno_error("connect");
+        return fd.error();
+    ::setsockopt(fd->get(), SOL_SOCKET, SO_RCVTIMEO, &socket_timeout, sizeof socket_timeout);
+    ::setsockopt(fd->get(), SOL_SOCKET, SO_SNDTIMEO, &socket_timeout, sizeof socket_timeout);
     return fd;
 }
 

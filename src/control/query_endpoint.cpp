@@ -2,7 +2,6 @@
 
 #include "control/query_service.hpp"
 #include "control/socket_file.hpp"
-#include "daemon/all_tuners.hpp"
 #include "log/log.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -11,13 +10,6 @@
 #include <exception>
 
 namespace bpftune {
-
-void note_unselected_tuners(TunerRoster& roster, const std::vector<std::string>& allow)
-{
-    for (const auto& entry : all_tuners())
-        if (!allow.empty() && std::ranges::find(allow, entry.name) == allow.end())
-            roster.disabled(*entry.make(), "not named by --allow");
-}
 
 std::unique_ptr<QueryServer> start_query_server(const boost::asio::any_io_executor& executor,
                                                 const TunerRoster& roster, Actuator& actuator,

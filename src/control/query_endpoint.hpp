@@ -16,9 +16,6 @@
 
 namespace bpftune {
 
-// Tuners that --allow left out are listed as disabled, so queries show every tuner.
-void note_unselected_tuners(TunerRoster& roster, const std::vector<std::string>& allow);
-
 // Opens the query socket (query_socket_path()) and serves it on the executor until stop().
 // status shows the host and the watched namespaces (those --netns named).
 // When it cannot, says why and returns nullptr: tuning goes on without queries.

@@ -61,8 +61,7 @@ json::object summary_entry_json(const std::vector<const ChangeRecord*>& changes)
             {"from", value_json(first.old_value)},
             {"to", value_json(last.new_value)},
             {"last_reason", last.reason},
-            {"replicate", last.netns_shell + "sysctl -w " + last.tunable + "=\"" +
-                              last.new_value.format() + "\""},
+            {"replicate", sysctl_command(last.netns_shell, last.tunable, last.new_value)},
             {"history", std::move(history)},
             {"history_omitted", changes.size() - shown}};
 }
@@ -129,18 +128,9 @@ json::value tunables_reply(const TunerRoster& roster)
 
 json::value summary_reply(const std::vector<ChangeRecord>& history)
 {
-    using Key = std::pair<std::string, NetnsCookie>;
-    std::vector<Key> order;
-    std::map<Key, std::vector<const ChangeRecord*>> by_key;
-    for (const auto& change : history) {
-        auto& changes = by_key[{change.tunable, change.netns_cookie}];
-        if (changes.empty())
-            order.push_back({change.tunable, change.netns_cookie});
-        changes.push_back(&change);
-    }
     json::array entries;
-    for (const auto& key : order)
-        entries.push_back(summary_entry_json(by_key[key]));
+    for (const auto& changes : group_by_tunable(history))
+        entries.push_back(summary_entry_json(changes));
     return json::object{{"changes", std::move(entries)}, {"total_changes", history.size()}};
 }
 

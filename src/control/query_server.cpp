@@ -99,6 +99,7 @@ QueryServer::~QueryServer()
 void QueryServer::stop()
 {
     boost::system::error_code ignored;
+    stopped_ = true;  // connections accepted but not yet started end at their first step
     acceptor_.close(ignored);
     for (Socket* socket : open_)
         socket->close(ignored);
@@ -149,6 +150,8 @@ void QueryServer::refuse_busy(Socket& socket)
 
 asio::awaitable<void> QueryServer::serve(Socket socket)
 {
+    if (stopped_)
+        co_return;
     OpenConnection registered(open_, socket);
     asio::steady_timer deadline(socket.get_executor());
     deadline.expires_after(limits_.request_time);

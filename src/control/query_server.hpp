@@ -78,6 +78,7 @@ private:
     std::set<Socket*> open_;       // to close them on stop()
     std::size_t connections_ = 0;  // accepted and not yet finished
     bool accept_error_reported_ = false;
+    bool stopped_ = false;
 };
 
 }  // namespace bpftune

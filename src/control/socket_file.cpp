@@ -34,22 +34,15 @@ Result<void> make_directory(const std::filesystem::path& directory)
     return errno_error("create directory " + directory.string());
 }
 
-// Someone accepts connections on it: another bpftune is running.
-bool answered(const sockaddr_un& address)
-{
-    UniqueFd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    return probe && ::connect(probe.get(), reinterpret_cast<const sockaddr*>(&address),
-                              sizeof address) == 0;
-}
-
-Result<void> clear_stale(const std::filesystem::path& path, const sockaddr_un& address)
+Result<void> clear_stale(const std::filesystem::path& path)
 {
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0)
         return errno == ENOENT ? Result<void>{} : errno_error("stat " + path.string());
     if (!S_ISSOCK(st.st_mode))
         return Error{EEXIST, path.string() + " exists and is not a socket; not replacing it"};
-    if (answered(address))
+    // Someone accepts connections on it: another bpftune is running.
+    if (connect_unix(path))
         return Error{EADDRINUSE, "another bpftune answers on " + path.string()};
     if (::unlink(path.c_str()) != 0)
         return errno_error("remove stale socket " + path.string());
@@ -74,6 +67,19 @@ Result<void> bind_private(int fd, const std::filesystem::path& path, const socka
 
 }  // namespace
 
+Result<UniqueFd> connect_unix(const std::filesystem::path& path)
+{
+    auto address = socket_address(path);
+    if (!address)
+        return address.error();
+    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd)
+        return errno_error("socket for " + path.string());
+    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0)
+        return errno_error("connect to " + path.string());
+    return fd;
+}
+
 std::filesystem::path query_socket_path()
 {
     return run_directory() / "bpftune.sock";
@@ -86,7 +92,7 @@ Result<ListeningSocket> listen_on_socket_file(const std::filesystem::path& path,
         return address.error();
     if (auto made = make_directory(path.parent_path()); !made)
         return made.error();
-    if (auto cleared = clear_stale(path, *address); !cleared)
+    if (auto cleared = clear_stale(path); !cleared)
         return cleared.error();
     UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd)

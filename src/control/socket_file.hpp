@@ -23,6 +23,9 @@ struct ListeningSocket {
 // nobody answers on is replaced; a live one, or a path that is not a socket, is an error.
 Result<ListeningSocket> listen_on_socket_file(const std::filesystem::path& path, int backlog);
 
+// A connected AF_UNIX stream socket (blocking, close-on-exec), or why not.
+Result<UniqueFd> connect_unix(const std::filesystem::path& path);
+
 void remove_socket_file(const std::filesystem::path& path, ino_t inode);
 
 }  // namespace bpftune

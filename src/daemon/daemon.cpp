@@ -40,10 +40,15 @@ struct RunningTuner {
     bool failed = false;
 };
 
-// Tuners named by --allow, or all; an unknown name is a usage error.
-Result<std::vector<std::unique_ptr<Tuner>>> select_tuners(const std::vector<std::string>& allow)
-{
+struct TunerSelection {
     std::vector<std::unique_ptr<Tuner>> chosen;
+    std::vector<std::unique_ptr<Tuner>> left_out;  // shown as disabled in queries
+};
+
+// Tuners named by --allow, or all; an unknown name is a usage error.
+Result<TunerSelection> select_tuners(const std::vector<std::string>& allow)
+{
+    TunerSelection selection;
     for (const auto& name : allow) {
         auto known = std::ranges::find(all_tuners(), name, &TunerEntry::name);
         if (known == all_tuners().end()) {
@@ -53,10 +58,11 @@ Result<std::vector<std::unique_ptr<Tuner>>> select_tuners(const std::vector<std:
             return Error{0, "unknown tuner '" + name + "' for --allow; known tuners: " + names};
         }
     }
-    for (const auto& entry : all_tuners())
-        if (allow.empty() || std::ranges::find(allow, entry.name) != allow.end())
-            chosen.push_back(entry.make());
-    return chosen;
+    for (const auto& entry : all_tuners()) {
+        const bool allowed = allow.empty() || std::ranges::find(allow, entry.name) != allow.end();
+        (allowed ? selection.chosen : selection.left_out).push_back(entry.make());
+    }
+    return selection;
 }
 
 // Originals an earlier bpftune of this boot recorded stay the originals: after a crash the
@@ -202,7 +208,8 @@ int run_daemon(const Options& options)
     router.limit_to(*scope);
 
     TunerRoster roster;
-    note_unselected_tuners(roster, options.allow);
+    for (const auto& tuner : selected->left_out)
+        roster.disabled(*tuner, "not named by --allow");
     ChangeLog changes;
     Actuator actuator(*netns, changes);
     adopt_persisted_originals(actuator, *netns);
@@ -213,7 +220,7 @@ int run_daemon(const Options& options)
     }
     TunerContext context{io.get_executor(), actuator, router, {(*ring)->map_fd()},
                          options.learning_rate};
-    auto tuners = attach_tuners(std::move(*selected), context, roster);
+    auto tuners = attach_tuners(std::move(selected->chosen), context, roster);
     if (tuners.empty()) {
         log_err("no tuner could start; see bpftune -S");
         return 1;

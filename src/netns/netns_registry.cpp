@@ -113,20 +113,52 @@ Result<NetnsCookie> NetnsRegistry::add(const std::string& name_or_path)
     return learn(name_or_path, name_or_path);
 }
 
-void NetnsRegistry::rescan()
+bool netns_gone(const Error& error)
+{
+    return error.code == ENOENT || error.code == ESTALE;
+}
+
+NetnsRegistry::GoneListener NetnsRegistry::when_gone(std::function<void(NetnsCookie)> fn)
+{
+    const auto id = next_listener_id_++;
+    gone_listeners_[id] = std::move(fn);
+    return GoneListener(this, id);
+}
+
+void NetnsRegistry::forget(NetnsCookie cookie)
+{
+    if (cookie != host_cookie_ && entries_.erase(cookie))
+        suspects_.insert(cookie);
+}
+
+void NetnsRegistry::refresh()
+{
+    if (!rescan())
+        return;
+    // After a full scan, a forgotten namespace that was not found again is really gone.
+    auto gone = std::exchange(suspects_, {});
+    for (NetnsCookie cookie : gone)
+        if (!entries_.contains(cookie))
+            for (const auto& [id, listener] : gone_listeners_)
+                listener(cookie);
+}
+
+bool NetnsRegistry::rescan()
 {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_scan_ < min_rescan_gap)
-        return;
+        return false;
     last_scan_ = now;
 
     // Forget namespaces whose path is gone or now names another one.
-    std::erase_if(entries_, [&](const auto& item) {
-        if (item.first == host_cookie_)
-            return false;
-        auto inode = inode_of(item.second.path);
-        return !inode || *inode != item.second.inode;
-    });
+    std::vector<NetnsCookie> stale;
+    for (const auto& [cookie, entry] : entries_) {
+        auto inode = inode_of(entry.path);
+        if (cookie != host_cookie_ && (!inode || *inode != entry.inode))
+            stale.push_back(cookie);
+    }
+    for (NetnsCookie cookie : stale)
+        forget(cookie);
     std::map<ino_t, bool> seen;
     for (auto& [cookie, entry] : entries_)
         seen[entry.inode] = true;
@@ -149,15 +181,19 @@ void NetnsRegistry::rescan()
             (void)learn(path, path);
         }
     }
+    return true;
 }
 
 const NetnsEntry* NetnsRegistry::find(NetnsCookie cookie)
 {
+    if (!entries_.contains(cookie))
+        refresh();
+    return known_entry(cookie);
+}
+
+const NetnsEntry* NetnsRegistry::known_entry(NetnsCookie cookie) const
+{
     auto it = entries_.find(cookie);
-    if (it == entries_.end()) {
-        rescan();
-        it = entries_.find(cookie);
-    }
     return it == entries_.end() ? nullptr : &it->second;
 }
 
@@ -174,7 +210,7 @@ Result<void> NetnsRegistry::run_in(NetnsCookie cookie, const std::function<void(
     UniqueFd fd(::open(entry->path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) {
         auto err = errno_error("open " + entry->path);
-        entries_.erase(cookie);
+        forget(cookie);
         return err;
     }
     auto inside = ScopedNetns::enter(fd.get(), host_fd_.get());
@@ -185,7 +221,7 @@ Result<void> NetnsRegistry::run_in(NetnsCookie cookie, const std::function<void(
     if (!actual || *actual != cookie) {
         Error stale{ESTALE, entry->path + " no longer names network namespace cookie " +
                                 std::to_string(cookie)};
-        entries_.erase(cookie);
+        forget(cookie);
         return stale;
     }
     fn();
@@ -194,16 +230,19 @@ Result<void> NetnsRegistry::run_in(NetnsCookie cookie, const std::function<void(
 
 void NetnsRegistry::forget_path(const std::string& path)
 {
-    std::erase_if(entries_, [&](const auto& item) {
-        return item.first != host_cookie_ && item.second.path == path;
-    });
+    std::vector<NetnsCookie> named;
+    for (const auto& [cookie, entry] : entries_)
+        if (entry.path == path)
+            named.push_back(cookie);
+    for (NetnsCookie cookie : named)
+        forget(cookie);
 }
 
 std::string NetnsRegistry::path_of(NetnsCookie cookie)
 {
     if (cookie == host_cookie_)
         return "";
-    const NetnsEntry* entry = find(cookie);
+    const NetnsEntry* entry = known_entry(cookie);
     return entry ? entry->path : "";
 }
 
@@ -211,7 +250,7 @@ std::string NetnsRegistry::describe(NetnsCookie cookie)
 {
     if (cookie == host_cookie_)
         return "host";
-    if (const NetnsEntry* entry = find(cookie))
+    if (const NetnsEntry* entry = known_entry(cookie))
         return entry->name;
     return "cookie " + std::to_string(cookie);
 }
@@ -220,7 +259,7 @@ std::string NetnsRegistry::shell_prefix(NetnsCookie cookie)
 {
     if (cookie == host_cookie_)
         return "";
-    const NetnsEntry* entry = find(cookie);
+    const NetnsEntry* entry = known_entry(cookie);
     if (!entry)
         return "# (namespace cookie " + std::to_string(cookie) + " no longer exists) ";
     if (entry->path.starts_with(named_root_.string()))

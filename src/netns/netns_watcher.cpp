@@ -35,10 +35,11 @@ boost::asio::awaitable<void> NetnsWatcher::run()
 {
     alignas(inotify_event) std::array<char, 8192> buffer;
     std::set<std::string> created;
+    bool removed = false;
     for (;;) {
         auto [ec, bytes] = co_await inotify_.async_read_some(
             boost::asio::buffer(buffer), boost::asio::as_tuple(boost::asio::use_awaitable));
-        if (ec)
+        if (ec || !inotify_.is_open())
             co_return;
         for (std::size_t offset = 0; offset + sizeof(inotify_event) <= bytes;) {
             const auto* event = reinterpret_cast<const inotify_event*>(buffer.data() + offset);
@@ -49,12 +50,25 @@ boost::asio::awaitable<void> NetnsWatcher::run()
             if (event->mask & (IN_DELETE | IN_MOVED_FROM)) {
                 registry_.forget_path((root_ / name).string());
                 created.erase(name);
+                removed = true;
             } else {
                 created.insert(name);
             }
         }
         co_await learn(created);
+        if (std::exchange(removed, false))
+            co_await settle_removals();
     }
+}
+
+boost::asio::awaitable<void> NetnsWatcher::settle_removals()
+{
+    // A removed name may leave a namespace that processes still hold; a scan a moment later
+    // tells which are really gone, so everything kept about them can be dropped.
+    settle_.expires_after(std::chrono::milliseconds(250));
+    auto [ec] = co_await settle_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (!ec)
+        registry_.refresh();
 }
 
 boost::asio::awaitable<void> NetnsWatcher::learn(std::set<std::string>& created)
@@ -81,8 +95,9 @@ boost::asio::awaitable<void> NetnsWatcher::learn(std::set<std::string>& created)
 
 void NetnsWatcher::stop()
 {
+    // Closed, not only cancelled: the coroutine may be between two reads, waiting on the timer.
     boost::system::error_code ignored;
-    inotify_.cancel(ignored);
+    inotify_.close(ignored);
     settle_.cancel();
 }
 

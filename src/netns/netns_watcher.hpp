@@ -30,6 +30,7 @@ private:
     NetnsWatcher(boost::asio::io_context& io, NetnsRegistry& registry, std::filesystem::path root)
         : inotify_(io), settle_(io), registry_(registry), root_(std::move(root)) {}
     boost::asio::awaitable<void> learn(std::set<std::string>& created);
+    boost::asio::awaitable<void> settle_removals();
 
     boost::asio::posix::stream_descriptor inotify_;
     boost::asio::steady_timer settle_;

@@ -104,6 +104,7 @@ void SysctlWatch::on_write(NetnsCookie cookie, RawRecord record)
     const auto value = bounded_text(e.new_value, sizeof e.new_value);
     const auto comm = bounded_text(e.comm, sizeof e.comm);
     Actuator& actuator = parts_->actuator;
+    actuator.netns().lookup(cookie);  // an admin's namespace may have sent nothing yet
     const auto where = actuator.netns().describe(cookie);
     if (actuator.owned_by_admin(cookie, name)) {
         log_debug("pid " + std::to_string(e.header.pid) + " (" + comm + ") set " + name + " = " +

@@ -62,4 +62,11 @@ std::string sysctl_name_from_path(std::string_view relative_path)
     return replaced(relative_path, '/', '.');
 }
 
+std::string sysctl_command(std::string_view shell_prefix, std::string_view name,
+                           const SysctlValue& value)
+{
+    return std::string(shell_prefix) + "sysctl -w " + std::string(name) + "=\"" +
+           value.format() + "\"";
+}
+
 }  // namespace bpftune

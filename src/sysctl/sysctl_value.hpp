@@ -39,4 +39,8 @@ SysctlValue parse_sysctl_value(std::string_view text);
 std::string sysctl_relative_path(std::string_view name);
 std::string sysctl_name_from_path(std::string_view relative_path);
 
+// `PREFIXsysctl -w NAME="VALUE"`: a line a shell runs; the prefix enters a namespace.
+std::string sysctl_command(std::string_view shell_prefix, std::string_view name,
+                           const SysctlValue& value);
+
 }  // namespace bpftune

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 1000 namespaces created and removed while bpftune runs: its fd count returns to where it
-# started, and it keeps no state for namespaces that are gone.
+# started, it learns each new one and notices each one's deletion.
 source "$BT_LIB/daemon.sh"
 bt_require_bpf
 prefix=bpftune-many-$$
@@ -18,7 +18,9 @@ sleep 1
 after=$(fds)
 kill -0 "$BT_PID" || fail "bpftune died"
 learned=$(grep -c "network namespace $prefix-.* appeared" "$BT_LOG")
-echo "fds before: $before, after 1000 namespaces: $after; namespaces learned on creation: $learned"
+forgotten=$(grep -c "network namespace cookie .* is gone; forgot it" "$BT_LOG")
+echo "fds before: $before, after 1000 namespaces: $after; learned on creation: $learned; found gone: $forgotten"
 [ "$after" -eq "$before" ] || fail "fd count grew from $before to $after"
 [ "$learned" -ge 900 ] || fail "only $learned of 1000 new namespaces were learned"
+[ "$forgotten" -ge 900 ] || fail "only $forgotten of 1000 deleted namespaces were noticed as gone"
 echo PASS

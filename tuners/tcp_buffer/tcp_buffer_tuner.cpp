@@ -27,8 +27,6 @@ constexpr std::uint16_t tuner_id = BPFTUNE_TUNER_TCP_BUFFER;
 constexpr auto memory_limit_quiet = 30s;
 // The strategy timeout: how often an idle tuner re-checks memory state.
 constexpr auto idle_check_interval = 10s;
-// Per-namespace state is pruned of deleted namespaces once it holds this many entries.
-constexpr std::size_t max_remembered_namespaces = 256;
 
 constexpr Scenario rmem_limited{
     "rmem_limited", "TCP receive buffers were held back by net.ipv4.tcp_rmem[2]",
@@ -103,7 +101,6 @@ private:
     void handle(const tcp_buffer::BufferLimited& limited);
     void note_memory_limit(const tcp_buffer::MemoryLimit& memory);
     tcp_buffer::TcpMemory read_tcp_memory();
-    void forget_vanished_namespaces();
     const TunableSpec& spec(Side side) const { return tunables_[side == Side::receive ? 0 : 1]; }
 
     std::int64_t hard_max_;
@@ -118,6 +115,8 @@ private:
     tcp_buffer::PathRtt path_rtt_;
     std::chrono::steady_clock::time_point last_memory_limit_{};
     bool pressure_reported_ = false;
+    // Containers come and go; what was learned about a deleted namespace is dropped with it.
+    NetnsRegistry::GoneListener gone_;
 };
 
 Result<void> TcpBufferTuner::attach(TunerContext& context)
@@ -169,6 +168,9 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
     hooks_ = std::move(hooks);
     context_ = &context;
     router_ = &context.router;
+    gone_ = context.actuator.netns().when_gone([this](NetnsCookie cookie) {
+        std::erase_if(state_, [cookie](const auto& item) { return item.first.first == cookie; });
+    });
     inbox_ = std::make_unique<Inbox<tcp_buffer::Signal>>(context.executor, 256);
     router_->subscribe(tuner_id, [this](NetnsCookie cookie, RawRecord record) {
         if (auto signal = tcp_buffer::decode(cookie, record))
@@ -194,16 +196,6 @@ boost::asio::awaitable<void> TcpBufferTuner::run()
         if (signal.buffer)
             handle(*signal.buffer);
     }
-}
-
-void TcpBufferTuner::forget_vanished_namespaces()
-{
-    // Containers come and go; what was learned about a deleted namespace is of no use.
-    if (state_.size() < max_remembered_namespaces)
-        return;
-    std::erase_if(state_, [&](const auto& item) {
-        return !context_->actuator.netns().known(item.first.first);
-    });
 }
 
 tcp_buffer::TcpMemory TcpBufferTuner::read_tcp_memory()
@@ -246,7 +238,6 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
     auto live = actuator.read(limited.netns_cookie, tunable);
     if (!live || live->numbers.size() != 3)
         return;  // the namespace went away, or the sysctl is not there
-    forget_vanished_namespaces();
     auto& state = state_[{limited.netns_cookie, limited.side}];
     state.buffer_vs_rtt.add(limited.sysctl_max_bytes, limited.rtt_us);
     const auto min_rtt_us =
