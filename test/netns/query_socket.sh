@@ -41,6 +41,7 @@ live_rmem() {  # NETNS-NAME -> the current value status reports, space-separated
     '.tunables[] | select(.sysctl == "net.ipv4.tcp_rmem" and .netns == $ns) | .current | join(" ")'
 }
 sysctl_rmem() { "$@" sysctl -n net.ipv4.tcp_rmem | tr -s '\t' ' '; }
+sysctl_rmem_of() { local name=$1; shift; "$@" sysctl -n "$name" | tr -s '\t' ' '; }
 [ "$(live_rmem "$NS")" = "$(sysctl_rmem ip netns exec "$NS")" ] ||
   fail "status shows $(live_rmem "$NS") in $NS, sysctl $(sysctl_rmem ip netns exec "$NS")"
 [ "$(live_rmem host)" = "$(sysctl_rmem)" ] || fail "status shows $(live_rmem host) in the host"
@@ -51,6 +52,14 @@ ip netns exec "$NS" sysctl -qw net.ipv4.tcp_rmem="4096 131072 524288"
 query status | grep -Eq "^tcp_buffer +net.ipv4.tcp_rmem +$NS +- +4096 131072 524288 +0 +admin" ||
   fail "the status table lacks the admin-owned row for $NS: $(query status)"
 echo "status follows sysctl in $NS: $(live_rmem "$NS")"
+# Every row with a value matches sysctl in its namespace, whatever the sysctl.
+rows=0
+while IFS=$'\t' read -r netns sysctl current; do
+  if [ "$netns" = host ]; then actual=$(sysctl_rmem_of "$sysctl"); else actual=$(sysctl_rmem_of "$sysctl" ip netns exec "$netns"); fi
+  [ "$current" = "$actual" ] || fail "status shows $sysctl = $current in $netns, sysctl says $actual"
+  rows=$((rows + 1))
+done < <(query jstatus | jq -r '.tunables[] | select(.current != null) | [.netns, .sysctl, (.current | join(" "))] | @tsv')
+[ "$rows" -ge 4 ] || fail "status has only $rows rows with values"
 
 # A watched namespace that vanishes gets a note, not an error.
 gone_cookie=$(query jstatus | jq --arg ns "$GONE" 'first(.tunables[] | select(.netns == $ns)) | .netns_cookie')

@@ -11,6 +11,9 @@ bt_start --netns "$TOPO_NS_B"
 topo_iperf3 -t 5 >/dev/null || fail "iperf3 failed"
 raised=$(bt_sysctl_max "$TOPO_NS_B" net.ipv4.tcp_rmem)
 [ "$raised" -gt 131072 ] || fail "nothing was raised, so nothing to roll back"
+# The rollback query prints the line that restores the original, ready for a shell.
+"$BPFTUNE" -q rollback | grep -qxF "ip netns exec $TOPO_NS_B sysctl -w net.ipv4.tcp_rmem=\"4096 131072 131072\"" ||
+  fail "the rollback query lacks the restoring line: $("$BPFTUNE" -q rollback)"
 kill -9 "$BT_PID"; wait "$BT_PID" 2>/dev/null; BT_PID=""
 [ -f "$state" ] || fail "no rollback state at $state after kill -9"
 jq -e --arg ns "$TOPO_NS_B" '.originals[] | select(.netns_name == $ns and .value == "4096 131072 131072")' \
