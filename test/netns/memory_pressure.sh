@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Near TCP memory pressure (tcp_mem[1]) bpftune does not raise buffers, and says so once.
+source "$BT_LIB/daemon.sh"
+bt_topology_test --rtt 40ms --rate 200mbit
+
+tcp_mem_before=$(sysctl -n net.ipv4.tcp_mem)
+read -r _ _ tcp_mem_max <<<"$tcp_mem_before"
+# tcp_mem is one value for the whole host: put it back whatever happens.
+topo_on_down "sysctl -qw net.ipv4.tcp_mem='$tcp_mem_before'"
+sysctl -qw net.ipv4.tcp_mem="1 10 $tcp_mem_max"
+topo_sysctl b net.ipv4.tcp_rmem="4096 131072 131072"
+
+bt_start --netns "$TOPO_NS_B"
+topo_iperf3 -t 4 >/dev/null || fail "iperf3 failed"
+[ "$(bt_sysctl_max "$TOPO_NS_B" net.ipv4.tcp_rmem)" -eq 131072 ] ||
+  fail "tcp_rmem was raised although TCP memory is past tcp_mem[1]"
+notes=$(grep -c "TCP memory is near net.ipv4.tcp_mem pressure\|TCP memory reached its limit" "$BT_LOG")
+[ "$notes" -eq 1 ] || fail "expected one memory-pressure notice, saw $notes"
+entry=$(bt_journal MESSAGE_ID=a08af788df7b4964b95967488f77f086 | head -n 1)
+[ "$(jq -r .BPFTUNE_SCENARIO <<<"$entry")" = memory_pressure ] || fail "no memory_pressure entry in the journal"
+bt_stop
+sysctl -qw net.ipv4.tcp_mem="$tcp_mem_before"
+echo PASS
