@@ -120,7 +120,7 @@ asio::awaitable<void> QueryServer::run()
             co_await pause.async_wait(no_throw);
             continue;
         }
-        if (connections_ >= limits_.max_connections) {
+        if (connections_ >= limits_.max_connections && !evict_oldest_waiting()) {
             refuse_busy(socket);
             continue;
         }
@@ -136,6 +136,19 @@ asio::awaitable<void> QueryServer::run()
                            }
                        });
     }
+}
+
+bool QueryServer::evict_oldest_waiting()
+{
+    // Clients that connect and send nothing must not lock others out: the longest waiting one
+    // makes room. Its coroutine sees the closed socket and ends.
+    for (Socket* socket : waiting_)
+        if (socket->is_open()) {
+            boost::system::error_code ignored;
+            socket->close(ignored);
+            return true;
+        }
+    return false;
 }
 
 void QueryServer::refuse_busy(Socket& socket)
@@ -159,7 +172,9 @@ asio::awaitable<void> QueryServer::serve(Socket socket)
     if (!peer_allowed(socket, limits_.allowed_uid)) {
         reply = error_reply("permission denied: only root may query bpftune");
     } else {
+        auto waiting = waiting_.insert(waiting_.end(), &socket);
         auto request = co_await read_request(socket, deadline);
+        waiting_.erase(waiting);
         if (request.kind == ReadRequest::client_gone)
             co_return;
         reply = request.kind == ReadRequest::line ? answer_(request.text)

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <list>
 #include <memory>
 #include <set>
 #include <string>
@@ -27,7 +28,8 @@ struct QueryLimits {
     std::size_t max_request_bytes = 4096;
     std::chrono::milliseconds request_time{2000};  // from accept to the request's end
     std::chrono::milliseconds reply_time{2000};    // to hand over the whole reply
-    std::size_t max_connections = 16;              // beyond: a "busy" reply, then close
+    std::size_t max_connections = 16;  // beyond: the oldest still sending its request is
+                                       // closed; if none is, a "busy" reply
     uid_t allowed_uid = 0;                         // root; tests run as themselves
 };
 
@@ -69,6 +71,7 @@ private:
     boost::asio::awaitable<void> write_reply(Socket& socket, boost::asio::steady_timer& deadline,
                                              const std::string& reply);
     void refuse_busy(Socket& socket);
+    bool evict_oldest_waiting();
 
     Acceptor acceptor_;
     std::filesystem::path path_;
@@ -76,6 +79,7 @@ private:
     Answer answer_;
     QueryLimits limits_;
     std::set<Socket*> open_;       // to close them on stop()
+    std::list<Socket*> waiting_;   // still sending their request, oldest first
     std::size_t connections_ = 0;  // accepted and not yet finished
     bool accept_error_reported_ = false;
     bool stopped_ = false;
