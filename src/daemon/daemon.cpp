@@ -273,20 +273,24 @@ int run_daemon(const Options& options)
     hangup.async_wait(on_hangup);
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-        if (ec)
-            return;
-        log_info(std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+    auto stop_all = [&] {
         notifier.stopping();
         for (auto& running : tuners)
             running.tuner->stop();
         (*ring)->stop();
         hangup.cancel();
+        signals.cancel();
         if (netns_watcher)
             (*netns_watcher)->stop();
         notifier.stop();
         if (queries)
             queries->stop();
+    };
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec)
+            return;
+        log_info(std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+        stop_all();
     });
 
     log_notice("bpftune started: " + status() +
@@ -297,9 +301,19 @@ int run_daemon(const Options& options)
         persist_originals(actuator);
         notifier.status(status());
     };
-    io.run();
+    int exit_status = 0;
+    try {
+        io.run();
+    } catch (const std::exception& error) {
+        // Let every coroutine end while what it refers to still exists, then exit as usual.
+        log_err(std::string("stopping after an unexpected error: ") + error.what());
+        stop_all();
+        io.restart();
+        io.run();
+        exit_status = 1;
+    }
     finish(options, changes, actuator, tuners);
-    return 0;
+    return exit_status;
 }
 
 }  // namespace bpftune
