@@ -71,8 +71,10 @@ int report_support()
         auto attached = tuner->attach(context);
         if (attached) {
             ++runnable;
-            std::string hooks = tuner->statistics().empty() ? "" : tuner->statistics().front();
-            line(std::string(entry.name), "can run" + (hooks.empty() ? "" : " (" + hooks + ")"));
+            std::string hooks;
+            for (const auto& hook : tuner->hooks())
+                hooks += (hooks.empty() ? "" : ", ") + hook;
+            line(std::string(entry.name), "can run (" + hooks + ")");
         } else {
             line(std::string(entry.name), "cannot run: " + attached.error().message());
         }

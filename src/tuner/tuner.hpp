@@ -44,6 +44,8 @@ public:
     virtual boost::asio::awaitable<void> run() = 0;
     // Ends run() soon; the BPF programs stay attached until the tuner is destroyed.
     virtual void stop() = 0;
+    // The kernel hooks attached, e.g. "raw_tp/tcp_rcvbuf_grow" (after attach()).
+    virtual std::vector<std::string> hooks() const = 0;
     // Counters worth showing at exit and in status (lost events, sampling).
     virtual std::vector<std::string> statistics() const { return {}; }
 };

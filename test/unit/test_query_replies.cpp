@@ -32,6 +32,7 @@ public:
     boost::asio::awaitable<void> run() override { co_return; }
     void stop() override {}
     std::vector<std::string> statistics() const override { return {"lost events: 0"}; }
+    std::vector<std::string> hooks() const override { return {"raw_tp/test"}; }
 
 private:
     std::vector<TunableSpec> tunables_{rmem_spec()};

@@ -42,6 +42,14 @@ constexpr Scenario memory_pressure{
     "a08af788df7b4964b95967488f77f086"};
 constexpr std::array scenarios_{rmem_limited, wmem_limited, latency_correlated, memory_pressure};
 
+std::string join(const std::vector<std::string>& words)
+{
+    std::string text;
+    for (const auto& word : words)
+        text += (text.empty() ? "" : ", ") + word;
+    return text;
+}
+
 std::int64_t physical_ram_bytes()
 {
     return static_cast<std::int64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGESIZE);
@@ -90,6 +98,7 @@ public:
             inbox_->close();
     }
     std::vector<std::string> statistics() const override;
+    std::vector<std::string> hooks() const override { return hooks_; }
 
     ~TcpBufferTuner() override
     {
@@ -243,20 +252,25 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
     const auto min_rtt_us =
         path_rtt_.observe(std::to_string(limited.netns_cookie) + "/" + limited.peer, limited.rtt_us);
 
-    const bool memory_limited =
-        std::chrono::steady_clock::now() - last_memory_limit_ < memory_limit_quiet ||
-        near_memory_pressure(read_tcp_memory());
-    const auto decision = tcp_buffer::decide_raise({
+    tcp_buffer::RaiseInputs inputs{
         .live_max = live->numbers[2],
         .observed_max = limited.sysctl_max_bytes,
         .wanted_bytes = limited.wanted_bytes,
         .hard_max = hard_max_,
         .growth = tcp_buffer::growth_for(context_->learning_rate),
-        .memory_pressure = memory_limited,
+        .memory_pressure = false,
         .buffer_vs_rtt = &state.buffer_vs_rtt,
         .rtt_us = limited.rtt_us,
         .min_rtt_us = min_rtt_us,
-    });
+    };
+    auto decision = tcp_buffer::decide_raise(inputs);
+    if (decision.verdict == tcp_buffer::Verdict::raise) {
+        // Memory is read only when a raise is about to happen: most events end earlier.
+        inputs.memory_pressure =
+            std::chrono::steady_clock::now() - last_memory_limit_ < memory_limit_quiet ||
+            near_memory_pressure(read_tcp_memory());
+        decision = tcp_buffer::decide_raise(inputs);
+    }
 
     const std::string where = actuator.netns().describe(limited.netns_cookie);
     switch (decision.verdict) {
@@ -331,10 +345,7 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
 std::vector<std::string> TcpBufferTuner::statistics() const
 {
     std::vector<std::string> lines;
-    std::string hooks;
-    for (const auto& hook : hooks_)
-        hooks += (hooks.empty() ? "" : ", ") + hook;
-    lines.push_back("tcp_buffer: hooks " + hooks);
+    lines.push_back("tcp_buffer: hooks " + join(hooks_));
     if (skeleton_)
         lines.push_back("tcp_buffer: " + std::to_string(skeleton_->bss->bpftune_lost_events) +
                         " events lost (ring buffer full), " +
