@@ -2,6 +2,7 @@
 
 #include "bpf/bpf_handles.hpp"
 #include "log/log.hpp"
+#include "tcp_buffer_messages.hpp"
 #include "tcp_buffer_policy.hpp"
 #include "tcp_buffer_signal.hpp"
 #include "tuner/inbox.hpp"
@@ -108,6 +109,8 @@ public:
 
 private:
     void handle(const tcp_buffer::BufferLimited& limited);
+    void explain_hold(tcp_buffer::Verdict verdict, const tcp_buffer::BufferLimited& limited,
+                      std::int64_t live_max, std::uint32_t min_rtt_us, SideState& state);
     void note_memory_limit(const tcp_buffer::MemoryLimit& memory);
     tcp_buffer::TcpMemory read_tcp_memory();
     const TunableSpec& spec(Side side) const { return tunables_[side == Side::receive ? 0 : 1]; }
@@ -272,70 +275,59 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
         decision = tcp_buffer::decide_raise(inputs);
     }
 
-    const std::string where = actuator.netns().describe(limited.netns_cookie);
-    switch (decision.verdict) {
-    case tcp_buffer::Verdict::raise: {
+    if (decision.verdict == tcp_buffer::Verdict::raise) {
         SysctlValue next = *live;
         next.numbers[2] = decision.new_max;
-        const bool receive = limited.side == Side::receive;
-        std::string evidence;
-        if (receive)
-            evidence = "autotuning wanted " + tcp_buffer::format_bytes(limited.wanted_bytes) +
-                       "; estimated bandwidth-delay product " +
-                       tcp_buffer::format_bytes(limited.copied_bytes) + " (read in " +
-                       tcp_buffer::format_duration_us(limited.interval_us) + ", RTT " +
-                       tcp_buffer::format_duration_us(limited.rtt_us) + ")";
-        else
-            evidence = "send buffer " + tcp_buffer::format_bytes(limited.buffer_bytes) +
-                       " full at the ceiling; smoothed RTT " +
-                       tcp_buffer::format_duration_us(limited.rtt_us);
         actuator.apply(ChangeRequest{
             .tuner = "tcp_buffer",
             .tunable = &tunable,
             .netns_cookie = limited.netns_cookie,
             .new_value = next,
-            .scenario = receive ? rmem_limited : wmem_limited,
-            .reason = std::string(receive ? "receive" : "send") +
-                      " buffers of connections to " + limited.peer + " hit the maximum",
-            .evidence = evidence,
+            .scenario = limited.side == Side::receive ? rmem_limited : wmem_limited,
+            .reason = tcp_buffer::raise_reason(limited),
+            .evidence = tcp_buffer::raise_evidence(limited),
         });
-        break;
+    } else {
+        explain_hold(decision.verdict, limited, live->numbers[2], min_rtt_us, state);
     }
+}
+
+// Says once per namespace and side why a buffer that hit its ceiling was not raised.
+void TcpBufferTuner::explain_hold(tcp_buffer::Verdict verdict,
+                                  const tcp_buffer::BufferLimited& limited,
+                                  std::int64_t live_max, std::uint32_t min_rtt_us, SideState& state)
+{
+    const std::string& tunable = spec(limited.side).name;
+    const std::string where = context_->actuator.netns().describe(limited.netns_cookie);
+    switch (verdict) {
     case tcp_buffer::Verdict::latency_correlated:
         if (!std::exchange(state.latency_reported, true))
             log(Severity::notice,
-                "tcp_buffer stops raising " + tunable.name + " in netns " + where +
-                    ": round-trip time grew with the buffer (correlation " +
-                    std::to_string(state.buffer_vs_rtt.coefficient()).substr(0, 4) + " over " +
-                    std::to_string(state.buffer_vs_rtt.samples()) +
-                    " samples), so a larger buffer would only queue more",
+                tcp_buffer::latency_hold(tunable, where, state.buffer_vs_rtt.coefficient(),
+                                         state.buffer_vs_rtt.samples()),
                 {{"MESSAGE_ID", std::string(latency_correlated.message_id)},
                  {"BPFTUNE_TUNER", "tcp_buffer"},
-                 {"BPFTUNE_TUNABLE", tunable.name},
+                 {"BPFTUNE_TUNABLE", tunable},
                  {"BPFTUNE_NETNS", where},
                  {"BPFTUNE_SCENARIO", std::string(latency_correlated.name)}});
         break;
     case tcp_buffer::Verdict::at_hard_limit:
         if (!std::exchange(state.hard_limit_reported, true))
-            log_notice("tcp_buffer: " + tunable.name + " in netns " + where + " is at " +
-                       std::to_string(live->numbers[2]) + ", the most bpftune allows (" +
-                       tcp_buffer::format_bytes(hard_max_) + "); connections still want more");
+            log_notice(tcp_buffer::hard_limit_hold(tunable, where, live_max, hard_max_));
         break;
     case tcp_buffer::Verdict::memory_pressure:
         if (!std::exchange(pressure_reported_, true))
             log(Severity::notice,
-                "tcp_buffer does not raise " + tunable.name + " in netns " + where +
+                "tcp_buffer does not raise " + tunable + " in netns " + where +
                     ": TCP memory is near net.ipv4.tcp_mem pressure",
                 {{"MESSAGE_ID", std::string(memory_pressure.message_id)},
                  {"BPFTUNE_TUNER", "tcp_buffer"},
                  {"BPFTUNE_SCENARIO", std::string(memory_pressure.name)}});
         break;
     case tcp_buffer::Verdict::path_queueing:
-        log_debug("tcp_buffer: not raising " + tunable.name + " in netns " + where + ": RTT to " +
-                  limited.peer + " is " + tcp_buffer::format_duration_us(limited.rtt_us) +
-                  ", above its lowest " + tcp_buffer::format_duration_us(min_rtt_us) +
-                  ", so the path is full, not the buffer");
+        log_debug(tcp_buffer::queueing_hold(tunable, where, limited, min_rtt_us));
         break;
+    case tcp_buffer::Verdict::raise:
     case tcp_buffer::Verdict::stale:
     case tcp_buffer::Verdict::nearly_enough:
         break;

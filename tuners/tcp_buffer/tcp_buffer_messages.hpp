@@ -1,0 +1,23 @@
+// What tcp_buffer says about a change or a hold, as text: pure, so its wording is tested.
+#pragma once
+
+#include "tcp_buffer_signal.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace bpftune::tcp_buffer {
+
+// "receive buffers of connections to 10.0.0.2 hit the maximum"
+std::string raise_reason(const BufferLimited& limited);
+// The numbers behind it: what autotuning asked for and the bandwidth-delay product seen.
+std::string raise_evidence(const BufferLimited& limited);
+
+std::string latency_hold(const std::string& tunable, const std::string& netns,
+                         double correlation, std::size_t samples);
+std::string hard_limit_hold(const std::string& tunable, const std::string& netns,
+                            std::int64_t value, std::int64_t hard_max);
+std::string queueing_hold(const std::string& tunable, const std::string& netns,
+                          const BufferLimited& limited, std::uint32_t min_rtt_us);
+
+}  // namespace bpftune::tcp_buffer
