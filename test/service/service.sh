@@ -40,7 +40,16 @@ grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
 
 # --- the root file system, cached across runs ----------------------------------------------
 step "root file system in $cache"
-"$here/rootfs.sh" "$cache" || fail "debootstrap of Debian 12 into $cache failed"
+# Held shared until this script exits: no other run rebuilds the cache under our overlay.
+mkdir -p "$(dirname "$cache")"
+exec {cache_lock}>>"$cache.lock"
+for attempt in 1 2 3; do
+  flock -s "$cache_lock"
+  "$here/rootfs.sh" --check "$cache" && break
+  flock -u "$cache_lock"
+  [ "$attempt" -lt 3 ] || fail "the cache $cache keeps being rebuilt for another package list"
+  "$here/rootfs.sh" "$cache" || fail "debootstrap of Debian 12 into $cache failed"
+done
 
 work=$(mktemp -d /tmp/bpftune-service.XXXXXX)
 root=$work/root
