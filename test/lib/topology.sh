@@ -39,7 +39,9 @@
 #   topo_ping_flood [-6] COUNT      prints "TRANSMITTED RECEIVED" of COUNT fast pings A->B
 #   topo_iperf3 [-6] [IPERF3 ARGS]  server in B, client in A (-R for B->A); prints the
 #                                   receiver's goodput in bits/s; JSON in $TOPO_DIR/iperf3.json
+#   topo_wait_listening a|b|r PORT  wait (up to 5 s) until something listens on TCP PORT there
 #   topo_emu_stats                  the emulator's statistics lines, now (it keeps running)
+#   topo_emu_stat a->b|b->a FIELD...  from one such snapshot, each FIELD's value, one a line
 #   topo_on_down CMD                run CMD (eval) at teardown, before namespaces go away
 #   topo_down                       tear down now (idempotent; runs by itself on exit)
 #   topo_pid_alive PID              true while PID runs (a zombie counts as ended)
