@@ -61,6 +61,9 @@
 
 _topo_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 _topo_cleanups=()
+# Set while this shell has a topology up. Not exported: a child script inherits TOPO_*, but
+# neither the parent's topology nor the duty to tear it down.
+_topo_active=""
 
 topo_emulator_path() {
   local candidate

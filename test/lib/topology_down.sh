@@ -24,7 +24,7 @@ _topo_stop_emulator() {
 }
 
 topo_down() {
-  [ -n "${TOPO_ID:-}" ] || return 0
+  [ -n "$_topo_active" ] || return 0
   # Teardown goes on past any failure: a half-removed topology is what we must not leave.
   local - cleanup ns
   set +e
@@ -37,6 +37,7 @@ topo_down() {
   done
   rm -rf "$TOPO_DIR"
   TOPO_ID=""
+  _topo_active=""
   trap - EXIT HUP INT TERM
   return 0
 }

@@ -134,9 +134,10 @@ _topo_build() {
 }
 
 topo_up() {
-  [ -z "${TOPO_ID:-}" ] || { _topo_fail "topo_up: a topology is up already ($TOPO_ID)"; return 1; }
+  [ -z "$_topo_active" ] || { _topo_fail "topo_up: a topology is up already ($TOPO_ID)"; return 1; }
   _topo_parse "$@" || return 1
   _topo_names
+  _topo_active=1
   _topo_cgroup_create
   trap 'topo_down' EXIT
   trap 'topo_down; exit 129' HUP
