@@ -3,11 +3,6 @@
 source "$(dirname "$0")/common.sh"
 topo_require_root
 
-# stat_field DIRECTION FIELD: a number from the emulator's statistics line.
-stat_field() {
-  topo_emu_stats | sed -n "s/^stats $1: .*\b$2=\([0-9]*\).*/\1/p"
-}
-
 # receive_file PATH: in B, accepts one TCP connection on port 5202 and writes what it carries.
 receive_file() {
   topo_exec b perl -MIO::Socket::IP -e '
@@ -19,22 +14,13 @@ receive_file() {
     close($out) or die "close: $!";' "$1"
 }
 
-wait_listening_5202() {
-  local tries
-  for ((tries = 0; tries < 100; tries++)); do
-    topo_exec b ss -Hltn 'sport = :5202' | grep -q . && return 0
-    sleep 0.05
-  done
-  fail "receiver in B did not start"
-}
-
 topo_up --rtt 10ms --loss 1 --reorder 1 --seed "$test_seed"
 head -c 16M /dev/urandom >"$TOPO_DIR/sent"
 expected=$(sha256sum <"$TOPO_DIR/sent")
 for target in "$TOPO_B4" "$TOPO_B6"; do
   receive_file "$TOPO_DIR/received" &
   receiver=$!
-  wait_listening_5202
+  topo_wait_listening b 5202 || fail "receiver in B did not start"
   topo_exec a bash -c 'cat "$1" >"/dev/tcp/$2/5202"' _ "$TOPO_DIR/sent" "$target"
   wait "$receiver"
   [ "$(sha256sum <"$TOPO_DIR/received")" = "$expected" ] ||
@@ -42,10 +28,8 @@ for target in "$TOPO_B4" "$TOPO_B6"; do
   echo "ok: to $target: 16 MiB arrived intact"
 done
 
-split=$(stat_field 'a->b' split_frames)
-lost=$(stat_field 'a->b' lost_segments)
-reordered=$(stat_field 'a->b' reordered_segments)
-refused=$(stat_field 'a->b' write_error_frames)
+stats=$(topo_emu_stat 'a->b' split_frames lost_segments reordered_segments write_error_frames)
+{ read -r split; read -r lost; read -r reordered; read -r refused; } <<<"$stats"
 expect_between "aggregates cut apart" "$split" 10 1e9
 expect_between "segments lost" "$lost" 10 1e9
 expect_between "segments reordered" "$reordered" 10 1e9

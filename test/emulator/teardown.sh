@@ -1,13 +1,12 @@
-# A topology leaves no namespace, link, process or file behind, whether the script using it
-# ends normally, fails, or is stopped by a signal (as meson does on a timeout).
+# A topology leaves no namespace, process or file behind, whether the script using it ends
+# normally, fails, or is stopped by a signal (as meson does on a timeout).
 source "$(dirname "$0")/common.sh"
 topo_require_root
 
 scratch=$(mktemp -d /tmp/bpftune-teardown.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
-# Only links named like ours: other tests may add and remove theirs meanwhile.
-our_links() { ip -o link show | awk -F': ' '{ print $2 }' | grep -E '^(emu0|veth0)(@|$)' | sort || true; }
-links_before=$(our_links)
+# Its links live in its namespaces: a namespace gone (no name, no process in it) takes them.
+net_namespaces() { lsns -t net -n -o NS; }
 
 # The child builds a 3-host topology, starts a process in B, records what a leak would be,
 # then ends the way it is told to.
@@ -16,7 +15,9 @@ source "$1/common.sh"
 topo_up --hosts 3 --rtt 10ms
 topo_exec b sh -c 'echo $$ >"$1"; exec sleep 300' _ "$TOPO_DIR/sleeper" &
 until [ -s "$TOPO_DIR/sleeper" ]; do sleep 0.05; done  # it is in B now
-echo "$TOPO_ID $TOPO_EMU_PID $(cat "$TOPO_DIR/sleeper") $TOPO_DIR" >"$2"
+# The namespaces by inode: a namespace outlives its name while a process holds it.
+inodes=$(for ns in "$TOPO_NS_A" "$TOPO_NS_B" "$TOPO_NS_R"; do stat -L -c %i "/run/netns/$ns"; done)
+echo "$TOPO_ID $(_topo_pid_identity "$TOPO_EMU_PID") $(cat "$TOPO_DIR/sleeper") $TOPO_DIR" $inodes >"$2"
 case "$3" in
   normal) exit 0 ;;
   failure) false ;;
@@ -38,14 +39,19 @@ run_child() {
 }
 
 check_nothing_left() {
-  local how=$1 topo_id emu_pid sleeper_pid topo_dir
-  read -r topo_id emu_pid sleeper_pid topo_dir <"$scratch/record-$how" ||
+  local how=$1 topo_id emu_pid emu_start sleeper_pid topo_dir inodes inode
+  read -r topo_id emu_pid emu_start sleeper_pid topo_dir inodes <"$scratch/record-$how" ||
     fail "$how: the child did not get as far as building: $(cat "$scratch/log-$how")"
+  [ "$(wc -w <<<"$inodes")" = 3 ] || fail "$how: the child recorded no namespace inodes"
   if ip netns list | grep -q "bpftune-topo-$topo_id-"; then fail "$how: namespaces left: $(ip netns list)"; fi
-  if topo_pid_alive "$emu_pid"; then fail "$how: emulator $emu_pid still runs"; fi
+  for inode in $inodes; do
+    if net_namespaces | grep -qx " *$inode"; then
+      fail "$how: network namespace $inode still exists: $(lsns -t net -o NS,PID,COMMAND | grep -w "$inode")"
+    fi
+  done
+  if _topo_identity_alive "$emu_pid $emu_start"; then fail "$how: emulator $emu_pid still runs"; fi
   if topo_pid_alive "$sleeper_pid"; then fail "$how: process $sleeper_pid in B still runs"; fi
   [ ! -e "$topo_dir" ] || fail "$how: $topo_dir left"
-  [ "$(our_links)" = "$links_before" ] || fail "$how: links left in the host: $(our_links)"
   grep -q '^linkemu: stats a->b' "$scratch/log-$how" || fail "$how: no emulator statistics at exit"
   echo "ok: nothing left after a $how exit"
 }

@@ -39,14 +39,19 @@
 #   topo_ping_flood [-6] COUNT      prints "TRANSMITTED RECEIVED" of COUNT fast pings A->B
 #   topo_iperf3 [-6] [IPERF3 ARGS]  server in B, client in A (-R for B->A); prints the
 #                                   receiver's goodput in bits/s; JSON in $TOPO_DIR/iperf3.json
+#   topo_wait_listening a|b|r PORT  wait (up to 5 s) until something listens on TCP PORT there
 #   topo_emu_stats                  the emulator's statistics lines, now (it keeps running)
+#   topo_emu_stat a->b|b->a FIELD...  from one such snapshot, each FIELD's value, one a line
 #   topo_on_down CMD                run CMD (eval) at teardown, before namespaces go away
 #   topo_down                       tear down now (idempotent; runs by itself on exit)
 #   topo_pid_alive PID              true while PID runs (a zombie counts as ended)
 #
-# Teardown: topo_up traps EXIT, INT, TERM and HUP. It kills every process left in the
-# namespaces and the emulator (its TUN devices vanish with it), deletes the namespaces and
-# TOPO_DIR. A caller that needs its own EXIT trap uses topo_on_down instead.
+# Teardown: topo_up traps EXIT, INT, TERM and HUP. It kills the processes the topology
+# started (topo_exec and the helpers built on it put them in a cgroup of the topology's own)
+# and the emulator (its TUN devices vanish with it), deletes the namespaces and TOPO_DIR.
+# Processes it did not start are left where they are, with a warning: start them with
+# topo_exec, not `ip netns exec`, to have them stopped. A caller that needs its own EXIT trap
+# uses topo_on_down instead.
 #
 # The emulator is a background job of the calling shell: wait for your own jobs by pid
 # (`wait "$pid"`); a bare `wait` would wait for the emulator too, that is, forever.
@@ -56,6 +61,9 @@
 
 _topo_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 _topo_cleanups=()
+# Set while this shell has a topology up. Not exported: a child script inherits TOPO_*, but
+# neither the parent's topology nor the duty to tear it down.
+_topo_active=""
 
 topo_emulator_path() {
   local candidate
@@ -102,7 +110,7 @@ topo_exec() {
   local ns
   ns=$(_topo_ns "$1") || return 1
   shift
-  ip netns exec "$ns" "$@"
+  _topo_spawn ip netns exec "$ns" "$@"
 }
 
 topo_sysctl() {
@@ -117,6 +125,7 @@ topo_on_down() {
   _topo_cleanups+=("$1")
 }
 
+source "$_topo_lib_dir/topology_procs.sh"
 source "$_topo_lib_dir/topology_up.sh"
 source "$_topo_lib_dir/topology_down.sh"
 source "$_topo_lib_dir/topology_traffic.sh"

@@ -37,14 +37,13 @@ topo_ping_flood() {
   echo "$summary" | sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p'
 }
 
-# Waits until B listens on the iperf3 port.
-_topo_wait_listening() {
-  local tries
+topo_wait_listening() {
+  local host=$1 port=$2 tries
   for ((tries = 0; tries < 100; tries++)); do
-    topo_exec b ss -Hltn 'sport = :5201' | grep -q . && return 0
+    topo_exec "$host" ss -Hltn "sport = :$port" | grep -q . && return 0
     sleep 0.05
   done
-  _topo_fail "iperf3 server in B did not start"
+  _topo_fail "nothing listens on TCP port $port in $host after 5 s"
 }
 
 topo_iperf3() {
@@ -53,7 +52,7 @@ topo_iperf3() {
   [ -n "$_topo_family" ] && shift
   topo_exec b iperf3 -s -1 >"$TOPO_DIR/iperf3-server.log" 2>&1 &
   server=$!
-  _topo_wait_listening || return 1
+  topo_wait_listening b 5201 || { _topo_fail "iperf3 server in B did not start"; return 1; }
   topo_exec a iperf3 $_topo_family -c "$_topo_target" -J "$@" >"$json" ||
     { _topo_fail "iperf3 failed: $(jq -r '.error // empty' "$json" 2>/dev/null)"; return 1; }
   wait "$server" 2>/dev/null || true
@@ -73,4 +72,18 @@ topo_emu_stats() {
     sleep 0.02
   done
   _topo_fail "the emulator did not print statistics"
+}
+
+# Prints the value of each FIELD in the DIRECTION line of one statistics snapshot, one a line.
+topo_emu_stat() {
+  local direction=$1 stats line field value
+  shift
+  stats=$(topo_emu_stats) || return 1
+  line=$(grep -F "stats $direction: " <<<"$stats") ||
+    { _topo_fail "no statistics for direction '$direction'"; return 1; }
+  for field in "$@"; do
+    value=$(grep -oE "(^| )$field=[0-9]+" <<<"$line") ||
+      { _topo_fail "the emulator reports no $field"; return 1; }
+    echo "${value#*=}"
+  done
 }

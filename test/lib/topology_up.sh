@@ -71,7 +71,7 @@ _topo_add_namespaces() {
     ip netns add "$ns" || return 1
     ip -n "$ns" link set lo up || return 1
     # No duplicate address detection: a tentative link-local address stalls the first ND.
-    ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+    _topo_spawn ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
       >/dev/null || return 1
   done
 }
@@ -134,9 +134,11 @@ _topo_build() {
 }
 
 topo_up() {
-  [ -z "${TOPO_ID:-}" ] || { _topo_fail "topo_up: a topology is up already ($TOPO_ID)"; return 1; }
+  [ -z "$_topo_active" ] || { _topo_fail "topo_up: a topology is up already ($TOPO_ID)"; return 1; }
   _topo_parse "$@" || return 1
   _topo_names
+  _topo_active=1
+  _topo_cgroup_create
   trap 'topo_down' EXIT
   trap 'topo_down; exit 129' HUP
   trap 'topo_down; exit 130' INT

@@ -13,9 +13,11 @@
 
 #include "direction.hpp"
 #include "options.hpp"
-#include "unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace linkemu {
+
+using unique_fd = bpftune::UniqueFd;  // the daemon's, header-only
 
 class emulated_link {
  public:

@@ -4,9 +4,11 @@
 #include <string>
 #include <string_view>
 
-#include "unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace linkemu {
+
+using unique_fd = bpftune::UniqueFd;  // the daemon's, header-only
 
 // A name means /run/netns/<name> (as made by `ip netns add`); anything with a '/' is a path.
 std::string netns_path(std::string_view name_or_path);

@@ -4,9 +4,11 @@
 
 #include <string>
 
-#include "unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace linkemu {
+
+using unique_fd = bpftune::UniqueFd;  // the daemon's, header-only
 
 struct tun_settings {
   std::string name;    // device name inside the namespace
