@@ -79,16 +79,30 @@ bt_start() {
   kill -0 "$BT_PID" 2>/dev/null || fail "bpftune exited during start-up"
 }
 
+# SIGTERM, then up to 10 s for a clean exit; a daemon that does not stop is killed, so no
+# test leaves one behind, and the caller is told.
+_bt_terminate() {
+  kill -TERM "$BT_PID" 2>/dev/null || return 0
+  local deadline=$((SECONDS + 10))
+  while kill -0 "$BT_PID" 2>/dev/null && [ "$(ps -o stat= -p "$BT_PID" | cut -c1)" != Z ]; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      kill -KILL "$BT_PID" 2>/dev/null
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
 bt_stop() {
   [ -n "$BT_PID" ] || return 0
-  kill -TERM "$BT_PID" 2>/dev/null
+  _bt_terminate || fail "bpftune did not stop within 10 s of SIGTERM"
   wait "$BT_PID"
   BT_STATUS=$?
   BT_PID=""
 }
 
 bt_stop_quietly() {
-  [ -n "$BT_PID" ] && kill -TERM "$BT_PID" 2>/dev/null && wait "$BT_PID" 2>/dev/null
+  [ -n "$BT_PID" ] && { _bt_terminate; wait "$BT_PID" 2>/dev/null; }
   BT_PID=""
   return 0
 }
