@@ -23,4 +23,6 @@ echo "fds before: $before, after 1000 namespaces: $after; learned on creation: $
 [ "$after" -eq "$before" ] || fail "fd count grew from $before to $after"
 [ "$learned" -ge 900 ] || fail "only $learned of 1000 new namespaces were learned"
 [ "$forgotten" -ge 900 ] || fail "only $forgotten of 1000 deleted namespaces were noticed as gone"
+bt_stop  # fails if SIGTERM does not end it while namespace work is pending
+[ "$BT_STATUS" -eq 0 ] || fail "bpftune exited with $BT_STATUS"
 echo PASS
