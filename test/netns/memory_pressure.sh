@@ -7,7 +7,8 @@ tcp_mem_before=$(sysctl -n net.ipv4.tcp_mem)
 read -r _ _ tcp_mem_max <<<"$tcp_mem_before"
 # tcp_mem is one value for the whole host: put it back whatever happens.
 topo_on_down "sysctl -qw net.ipv4.tcp_mem='$tcp_mem_before'"
-sysctl -qw net.ipv4.tcp_mem="1 10 $tcp_mem_max"
+# Past tcp_mem[1] the kernel is under pressure until usage falls below tcp_mem[0].
+sysctl -qw net.ipv4.tcp_mem="1 1 $tcp_mem_max"
 topo_sysctl b net.ipv4.tcp_rmem="4096 131072 131072"
 
 bt_start --netns "$TOPO_NS_B"

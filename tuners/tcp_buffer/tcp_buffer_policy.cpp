@@ -45,9 +45,33 @@ std::optional<std::int64_t> next_buffer_max(std::int64_t current_max, std::uint6
 
 bool near_memory_pressure(const TcpMemory& memory)
 {
+    if (memory.kernel_in_pressure)
+        return true;
     if (memory.pressure_pages <= 0)
         return false;
     return memory.allocated_pages >= memory.pressure_pages - memory.pressure_pages / 4;
+}
+
+bool parse_protocols_tcp_pressure(std::string_view protocols)
+{
+    // Columns: protocol size sockets memory press ...; the row is "TCP", not "TCPv6".
+    std::size_t start = 0;
+    while (start < protocols.size()) {
+        auto end = protocols.find('\n', start);
+        auto line = protocols.substr(start, end == std::string_view::npos ? end : end - start);
+        start = end == std::string_view::npos ? protocols.size() : end + 1;
+        if (!line.starts_with("TCP ") && !line.starts_with("TCP\t"))
+            continue;
+        std::string_view field;
+        for (int column = 0; column < 5 && !line.empty(); ++column) {
+            line.remove_prefix(std::min(line.find_first_not_of(" \t"), line.size()));
+            const auto width = std::min(line.find_first_of(" \t"), line.size());
+            field = line.substr(0, width);
+            line.remove_prefix(width);
+        }
+        return field == "yes";
+    }
+    return false;
 }
 
 std::optional<std::int64_t> parse_sockstat_tcp_pages(std::string_view sockstat)

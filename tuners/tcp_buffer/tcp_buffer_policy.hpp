@@ -45,9 +45,14 @@ std::optional<std::int64_t> next_buffer_max(std::int64_t current_max, std::uint6
 struct TcpMemory {
     std::int64_t allocated_pages = 0;  // /proc/net/sockstat "TCP: ... mem N"
     std::int64_t pressure_pages = 0;   // net.ipv4.tcp_mem[1]
+    bool kernel_in_pressure = false;   // /proc/net/protocols "press" of TCP: the kernel's own
+                                       // state, which lasts until usage falls under tcp_mem[0]
 };
 // Raising buffers near the pressure threshold would push every socket into pressure mode.
 bool near_memory_pressure(const TcpMemory& memory);
+
+// Whether the kernel says TCP is under memory pressure (the TCP row of /proc/net/protocols).
+bool parse_protocols_tcp_pressure(std::string_view protocols);
 
 // The "mem" field of the TCP line of /proc/net/sockstat, in pages.
 std::optional<std::int64_t> parse_sockstat_tcp_pages(std::string_view sockstat);

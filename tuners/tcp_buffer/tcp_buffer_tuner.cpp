@@ -51,6 +51,15 @@ std::string join(const std::vector<std::string>& words)
     return text;
 }
 
+// TCP memory counters are host-wide, so the daemon's own /proc/net is the right one.
+std::string file_text(const char* path)
+{
+    std::ifstream file(path);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
 std::int64_t physical_ram_bytes()
 {
     return static_cast<std::int64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGESIZE);
@@ -213,10 +222,10 @@ boost::asio::awaitable<void> TcpBufferTuner::run()
 tcp_buffer::TcpMemory TcpBufferTuner::read_tcp_memory()
 {
     tcp_buffer::TcpMemory memory;
-    std::ifstream sockstat("/proc/net/sockstat");
-    std::stringstream text;
-    text << sockstat.rdbuf();
-    memory.allocated_pages = tcp_buffer::parse_sockstat_tcp_pages(text.str()).value_or(0);
+    memory.allocated_pages =
+        tcp_buffer::parse_sockstat_tcp_pages(file_text("/proc/net/sockstat")).value_or(0);
+    memory.kernel_in_pressure =
+        tcp_buffer::parse_protocols_tcp_pressure(file_text("/proc/net/protocols"));
     static const TunableSpec tcp_mem{"net.ipv4.tcp_mem", "", TunableScope::host, "", {}, false};
     auto limits = context_->actuator.read(0, tcp_mem);
     if (limits && limits->numbers.size() == 3)

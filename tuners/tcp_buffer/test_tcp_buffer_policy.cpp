@@ -91,6 +91,20 @@ TEST_CASE("memory pressure starts at three quarters of tcp_mem[1]")
     CHECK_FALSE(near_memory_pressure({.allocated_pages = 100, .pressure_pages = 1000}));
     CHECK(near_memory_pressure({.allocated_pages = 750, .pressure_pages = 1000}));
     CHECK_FALSE(near_memory_pressure({.allocated_pages = 750, .pressure_pages = 0}));
+    // The kernel's own state holds until usage falls under tcp_mem[0].
+    CHECK(near_memory_pressure({.allocated_pages = 1, .pressure_pages = 1000, .kernel_in_pressure = true}));
+}
+
+TEST_CASE("the kernel's TCP memory pressure flag is read from /proc/net/protocols")
+{
+    const char* header = "protocol  size sockets  memory press maxhdr  slab module     cl co\n";
+    CHECK(parse_protocols_tcp_pressure(std::string(header) +
+                                       "TCPv6     2432      2       3   no     320   yes  kernel      y  y\n"
+                                       "TCP       2272      3       9   yes    320   yes  kernel      y  y\n"));
+    CHECK_FALSE(parse_protocols_tcp_pressure(std::string(header) +
+                                             "TCPv6     2432      2       3   yes    320   yes  kernel\n"
+                                             "TCP       2272      3       9   no     320   yes  kernel\n"));
+    CHECK_FALSE(parse_protocols_tcp_pressure("garbage"));
 }
 
 TEST_CASE("sockstat's TCP memory is parsed in pages")
