@@ -80,9 +80,7 @@ void adopt_persisted_originals(Actuator& actuator, NetnsRegistry& netns)
     }
     std::size_t adopted = 0;
     for (const auto& o : state->originals) {
-        auto cookie = o.netns_path.empty() ? Result<NetnsCookie>(netns.host_cookie())
-                                           : netns.add(o.netns_path);
-        if (cookie && *cookie == o.netns_cookie) {
+        if (auto cookie = locate(netns, o)) {
             actuator.adopt_original(*cookie, o.tunable, parse_sysctl_value(o.value));
             ++adopted;
         }

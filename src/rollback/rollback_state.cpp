@@ -74,6 +74,16 @@ Result<RollbackState> load_state(const std::filesystem::path& file)
     return from_json(text.str());
 }
 
+Result<NetnsCookie> locate(NetnsRegistry& netns, const OriginalValue& original)
+{
+    if (original.netns_cookie == netns.host_cookie())
+        return original.netns_cookie;
+    if (!original.netns_path.empty())
+        if (auto found = netns.add(original.netns_path); found && *found == original.netns_cookie)
+            return *found;
+    return Error{ENOENT, "the namespace no longer exists"};
+}
+
 std::filesystem::path rollback_state_file()
 {
     return state_directory() / "rollback.json";
@@ -109,18 +119,14 @@ int restore_from_state(const std::filesystem::path& file)
     SysctlFiles files;
     int failures = 0;
     for (const auto& o : state->originals) {
-        NetnsCookie cookie = netns->host_cookie();
-        if (!o.netns_path.empty()) {
-            auto found = netns->add(o.netns_path);
-            if (!found || *found != o.netns_cookie) {
-                log_notice("skipping " + o.tunable + " in netns " + o.netns_name +
-                           ": the namespace no longer exists");
-                continue;
-            }
-            cookie = *found;
+        auto cookie = locate(*netns, o);
+        if (!cookie) {
+            log_notice("skipping " + o.tunable + " in netns " + o.netns_name + ": " +
+                       cookie.error().context);
+            continue;
         }
         Result<void> written = Error{};
-        auto entered = netns->run_in(cookie, [&] {
+        auto entered = netns->run_in(*cookie, [&] {
             written = files.write(o.tunable, parse_sysctl_value(o.value));
         });
         if (entered && written) {

@@ -36,6 +36,10 @@ Result<RollbackState> load_state(const std::filesystem::path& file);
 // /proc/sys/kernel/random/boot_id
 std::string current_boot_id();
 
+// The namespace an original belongs to, now: the host only when its cookie is the host's,
+// else the recorded path must still lead to the recorded cookie. Never guesses.
+Result<NetnsCookie> locate(NetnsRegistry& netns, const OriginalValue& original);
+
 // state_directory()/rollback.json.
 std::filesystem::path rollback_state_file();
 

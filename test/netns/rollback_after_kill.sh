@@ -19,14 +19,21 @@ kill -9 "$BT_PID"; wait "$BT_PID" 2>/dev/null; BT_PID=""
 jq -e --arg ns "$TOPO_NS_B" '.originals[] | select(.netns_name == $ns and .value == "4096 131072 131072")' \
   "$state" >/dev/null || fail "the state lacks the original: $(cat "$state")"
 
-# A namespace that vanished since: add one to the state by hand.
-jq '.originals += [{"tunable":"net.ipv4.tcp_rmem","netns_cookie":1,"netns_path":"/run/netns/gone-'$$'","netns_name":"gone","value":"4096 131072 131072"}]' \
+# Namespaces that vanished since: one with a path that is gone, one whose path was never
+# known. Neither may be restored anywhere else, least of all in the host (its value is the
+# host's own here, so even a wrong write changes nothing).
+host_rmem=$(sysctl -n net.ipv4.tcp_rmem | tr -s '\t' ' ')
+jq --arg host "$host_rmem" '.originals += [
+    {"tunable":"net.ipv4.tcp_rmem","netns_cookie":1,"netns_path":"/run/netns/gone-'$$'","netns_name":"gone","value":"4096 131072 131072"},
+    {"tunable":"net.ipv4.tcp_rmem","netns_cookie":2,"netns_path":"","netns_name":"pathless","value":$host}]' \
   "$state" >"$state.tmp" && mv "$state.tmp" "$state"
 out=$("$BPFTUNE" --restore 2>&1) || fail "--restore failed: $out"
 echo "$out"
 [ "$(bt_sysctl_max "$TOPO_NS_B" net.ipv4.tcp_rmem)" -eq 131072 ] || fail "--restore did not restore $TOPO_NS_B"
 grep -q "skipping net.ipv4.tcp_rmem in netns gone: the namespace no longer exists" <<<"$out" ||
   fail "the vanished namespace was not noted"
+grep -q "skipping net.ipv4.tcp_rmem in netns pathless: the namespace no longer exists" <<<"$out" ||
+  fail "an original without a path was not skipped: $out"
 [ ! -f "$state" ] || fail "the state file remains after a full restore"
 
 # State from another boot is not applied.
