@@ -112,12 +112,15 @@ _topo_add_router() {
     ip -n "$TOPO_NS_B" -6 route add default via "$_topo_net6_veth::1"
 }
 
-# One ping each way per family proves addresses, routes and both emulator directions.
+# One answered ping per family proves addresses, routes and both emulator directions; up to
+# 20 tries, so a lossy link (--loss 10 loses a round trip in five) does not fail set-up.
 _topo_check_reachable() {
-  local address
+  local address tries
   for address in "$TOPO_B4" "$TOPO_B6"; do
-    topo_exec a ping -q -c 1 -W 5 "$address" >/dev/null ||
-      { _topo_fail "A cannot reach B at $address"; return 1; }
+    for ((tries = 1; ; tries++)); do
+      topo_exec a ping -q -c 1 -W 5 "$address" >/dev/null && break
+      [ "$tries" -lt 20 ] || { _topo_fail "A cannot reach B at $address"; return 1; }
+    done
   done
 }
 
