@@ -1,6 +1,7 @@
 // bpftune: the thin executable; everything else lives in the core library.
 #include "cli/options.hpp"
 #include "control/query_client.hpp"
+#include "daemon/all_tuners.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/support.hpp"
 #include "log/log.hpp"
@@ -27,7 +28,7 @@ int main(int argc, char* argv[])
     case bpftune::Action::support:
         return bpftune::report_support();
     case bpftune::Action::query:
-        return bpftune::run_query(options->query, options->json);
+        return bpftune::run_query(options->query, options->json, bpftune::tuner_names());
     case bpftune::Action::restore:
         bpftune::init_logging({.to_stderr = true, .debug = options->debug, .to_journal = false});
         return bpftune::restore_from_state(bpftune::rollback_state_file());

@@ -114,6 +114,18 @@ void Actuator::forget_netns(NetnsCookie cookie)
 void Actuator::hand_to_admin(NetnsCookie cookie, const std::string& tunable)
 {
     admin_owned_.insert({cookie, tunable});
+    std::erase_if(admin_listeners_, [](const auto& weak) { return weak.expired(); });
+    for (const auto& weak : admin_listeners_)
+        if (auto listener = weak.lock())
+            (*listener)(cookie, tunable);
+}
+
+Actuator::AdminListener Actuator::when_admin_takes(
+    std::function<void(NetnsCookie, const std::string&)> fn)
+{
+    auto listener = std::make_shared<AdminListener::element_type>(std::move(fn));
+    admin_listeners_.push_back(listener);
+    return listener;
 }
 
 bool Actuator::owned_by_admin(NetnsCookie cookie, const std::string& tunable) const

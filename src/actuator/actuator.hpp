@@ -8,7 +8,9 @@
 #include "sysctl/sysctl_io.hpp"
 #include "sysctl/tunable.hpp"
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -55,6 +57,11 @@ public:
     // An administrator wrote the tunable in that namespace: never write it there again.
     void hand_to_admin(NetnsCookie cookie, const std::string& tunable);
     bool owned_by_admin(NetnsCookie cookie, const std::string& tunable) const;
+    // Calls fn(cookie, tunable) each time an administrator takes a tunable, while the returned
+    // handle lives: for tuners that act on a tunable's behalf without writing it.
+    using AdminListener = std::shared_ptr<std::function<void(NetnsCookie, const std::string&)>>;
+    [[nodiscard]] AdminListener when_admin_takes(
+        std::function<void(NetnsCookie, const std::string&)> fn);
 
     // Writes back every original value bpftune changed (not those an admin took over).
     void restore_originals();
@@ -90,6 +97,7 @@ private:
     std::map<Key, SysctlValue> held_;
     std::set<Key> admin_owned_;
     std::set<Key> invalid_reported_;
+    std::vector<std::weak_ptr<AdminListener::element_type>> admin_listeners_;
     NetnsRegistry::GoneListener gone_;  // last: unsubscribes before the maps go
 };
 

@@ -165,6 +165,25 @@ json::value status_reply(const LiveSources& sources)
     return json::object{{"tuners", std::move(tuners)}, {"tunables", std::move(rows)}};
 }
 
+json::value view_reply(const LiveSources& sources, std::string_view tuner)
+{
+    const auto& tuners = sources.roster.tuners();
+    auto info = std::ranges::find(tuners, tuner, &TunerInfo::name);
+    if (info == tuners.end() || !info->running)
+        return json::object{{"tuner", tuner}, {"error", "the tuner is not running"}};
+    const TunerView view = info->running->view();
+    json::array columns(view.columns.begin(), view.columns.end());
+    json::array rows;
+    for (const auto& row : view.rows)
+        rows.push_back(json::array(row.begin(), row.end()));
+    return json::object{{"tuner", tuner},
+                        {"description", view.description},
+                        {"columns", std::move(columns)},
+                        {"rows", std::move(rows)},
+                        {"details", view.details},
+                        {"note", view.note}};
+}
+
 json::value rollback_reply(const LiveSources& sources)
 {
     const auto& originals = sources.actuator.originals();

@@ -27,4 +27,8 @@ boost::json::value status_reply(const LiveSources& sources);
 // One entry per original value bpftune recorded.
 boost::json::value rollback_reply(const LiveSources& sources);
 
+// A running tuner's own view, read now: {"tuner", "description", "columns", "rows",
+// "details", "note"}.
+boost::json::value view_reply(const LiveSources& sources, std::string_view tuner);
+
 }  // namespace bpftune

@@ -70,12 +70,16 @@ int print_reply(const RequestInfo& request, bool json, const boost::json::value&
 
 }  // namespace
 
-int run_query(const std::string& request_name, bool json, const std::filesystem::path& socket_path)
+int run_query(const std::string& request_name, bool json, ViewNames tuner_names,
+              const std::filesystem::path& socket_path)
 {
+    const RequestInfo view{request_name, RequestKind::view, false, "a tuner's own view"};
     const RequestInfo* request = find_request(request_name);
+    if (!request && std::ranges::find(tuner_names, request_name) != tuner_names.end())
+        request = &view;
     if (!request) {
         std::fprintf(stderr, "bpftune: unknown query '%s'; known queries: %s\n",
-                     request_name.c_str(), request_names().c_str());
+                     request_name.c_str(), request_names(tuner_names).c_str());
         return 2;
     }
     auto fd = connect_to(socket_path);

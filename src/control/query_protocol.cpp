@@ -51,15 +51,17 @@ const RequestInfo* find_request(std::string_view name)
     return it == catalog.end() ? nullptr : &*it;
 }
 
-std::string request_names()
+std::string request_names(ViewNames views)
 {
     std::string names;
     for (const auto& info : catalog)
         names += (names.empty() ? "" : ", ") + std::string(info.name);
+    for (const auto& view : views)
+        names += ", " + view;
     return names;
 }
 
-Result<Request> parse_request(std::string_view line)
+Result<Request> parse_request(std::string_view line, ViewNames views)
 {
     const auto text = trimmed(line);
     if (text.empty())
@@ -76,9 +78,11 @@ Result<Request> parse_request(std::string_view line)
         return Error{0, "the request must have only the member \"request\""};
     const std::string_view request_name = name->get_string();
     const RequestInfo* info = find_request(request_name);
+    if (!info && std::ranges::find(views, request_name) != views.end())
+        return Request{RequestKind::view, std::string(request_name)};
     if (!info)
         return Error{0, "unknown request '" + std::string(request_name.substr(0, 64)) +
-                            "'; known requests: " + request_names()};
+                            "'; known requests: " + request_names(views)};
     return Request{info->kind, std::string(info->name)};
 }
 

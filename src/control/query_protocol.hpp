@@ -15,7 +15,8 @@
 
 namespace bpftune {
 
-enum class RequestKind { help, tuners, tunables, status, summary, rollback };
+// view: a tuner's own view, asked for by the tuner's name (bpftune -q tcp_cong).
+enum class RequestKind { help, tuners, tunables, status, summary, rollback, view };
 
 struct RequestInfo {
     std::string_view name;          // as typed after -q
@@ -32,11 +33,14 @@ struct Request {
 // Every request name the daemon answers, in the order help lists them.
 std::span<const RequestInfo> request_catalog();
 const RequestInfo* find_request(std::string_view name);
-// "help, tuners, ..." for error messages.
-std::string request_names();
+// The names of tuners that answer a view request of their own.
+using ViewNames = std::span<const std::string>;
+
+// "help, tuners, ..." (and the view names) for error messages.
+std::string request_names(ViewNames views = {});
 
 // Parses one request line; the error is the text of the error reply.
-Result<Request> parse_request(std::string_view line);
+Result<Request> parse_request(std::string_view line, ViewNames views = {});
 
 // The line a client sends for a request name.
 std::string request_line(std::string_view name);

@@ -101,11 +101,15 @@ std::string utc_time(std::chrono::system_clock::time_point when)
     return std::string(text, length);
 }
 
-json::value help_reply()
+json::value help_reply(const TunerRoster& roster)
 {
     json::array requests;
     for (const auto& info : request_catalog())
         requests.push_back(json::object{{"name", info.name}, {"description", info.description}});
+    for (const auto& info : roster.tuners())
+        if (info.running && info.running->has_view())
+            requests.push_back(json::object{{"name", info.name},
+                                            {"description", info.running->view().description}});
     return json::object{{"requests", std::move(requests)}};
 }
 

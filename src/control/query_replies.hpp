@@ -22,7 +22,8 @@ std::string utc_time(std::chrono::system_clock::time_point when);
 
 boost::json::object tuner_json(const TunerInfo& info);
 
-boost::json::value help_reply();
+// The requests, then the view of each running tuner that has one.
+boost::json::value help_reply(const TunerRoster& roster);
 boost::json::value tuners_reply(const TunerRoster& roster);
 boost::json::value tunables_reply(const TunerRoster& roster);
 

@@ -13,7 +13,9 @@ boost::json::value reply_to(const Request& request, const LiveSources& sources)
 {
     switch (request.kind) {
     case RequestKind::help:
-        return help_reply();
+        return help_reply(sources.roster);
+    case RequestKind::view:
+        return view_reply(sources, request.name);
     case RequestKind::tuners:
         return tuners_reply(sources.roster);
     case RequestKind::tunables:
@@ -32,7 +34,8 @@ boost::json::value reply_to(const Request& request, const LiveSources& sources)
 
 std::string QueryService::answer(std::string_view request_line)
 {
-    auto request = parse_request(request_line);
+    const auto views = sources_.roster.view_names();
+    auto request = parse_request(request_line, views);
     if (!request)
         return error_reply(request.error().message());
     try {

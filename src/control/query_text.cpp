@@ -130,6 +130,27 @@ std::string rollback_text(const json::value& reply)
     return text;
 }
 
+// A tuner's view: its table, then its note; or why there is none.
+std::string view_text(const json::value& reply)
+{
+    if (reply.as_object().contains("error"))
+        return field(reply, "tuner") + ": " + field(reply, "error") + "\n";
+    std::vector<std::string> columns;
+    for (const auto& column : list(reply, "columns"))
+        columns.push_back(json_text(column));
+    TextTable table(columns);
+    for (const auto& row : list(reply, "rows")) {
+        std::vector<std::string> cells;
+        for (const auto& cell : row.as_array())
+            cells.push_back(json_text(cell));
+        table.add(cells);
+    }
+    const std::string note = field(reply, "note");
+    if (list(reply, "rows").empty())
+        return field(reply, "tuner") + " has nothing to show yet.\n";
+    return table.render() + (note.empty() ? "" : "\n" + note + "\n");
+}
+
 }  // namespace
 
 std::string json_text(const json::value& value)
@@ -174,6 +195,8 @@ std::string render_reply(RequestKind kind, const json::value& reply)
         return summary_text(reply);
     case RequestKind::rollback:
         return rollback_text(reply);
+    case RequestKind::view:
+        return view_text(reply);
     }
     return json_text(reply) + "\n";
 }

@@ -64,6 +64,15 @@ void TunerRoster::failed(std::string_view name, std::string why)
     it->running = nullptr;
 }
 
+std::vector<std::string> TunerRoster::view_names() const
+{
+    std::vector<std::string> names;
+    for (const auto& info : tuners_)
+        if (info.running && info.running->has_view())
+            names.push_back(info.name);
+    return names;
+}
+
 std::pair<const TunerInfo*, const TunableSpec*> TunerRoster::find_tunable(
     std::string_view sysctl) const
 {

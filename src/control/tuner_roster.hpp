@@ -37,6 +37,8 @@ public:
     void failed(std::string_view name, std::string why);
 
     const std::vector<TunerInfo>& tuners() const { return tuners_; }
+    // The running tuners that have a view of their own, by name.
+    std::vector<std::string> view_names() const;
     // The tunable with this sysctl name and the tuner that manages it, or nullptrs.
     std::pair<const TunerInfo*, const TunableSpec*> find_tunable(std::string_view sysctl) const;
 

@@ -12,4 +12,12 @@ const std::vector<TunerEntry>& all_tuners()
     return tuners;
 }
 
+std::vector<std::string> tuner_names()
+{
+    std::vector<std::string> names;
+    for (const auto& entry : all_tuners())
+        names.emplace_back(entry.name);
+    return names;
+}
+
 }  // namespace bpftune

@@ -3,6 +3,7 @@
 
 #include "tuner/tuner.hpp"
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,5 +15,7 @@ struct TunerEntry {
 };
 
 const std::vector<TunerEntry>& all_tuners();
+// Their names, e.g. for the query client, which asks a tuner's view by its name.
+std::vector<std::string> tuner_names();
 
 }  // namespace bpftune

@@ -145,22 +145,39 @@ std::vector<RunningTuner> attach_tuners(std::vector<std::unique_ptr<Tuner>> sele
 
 // Administrators win: their writes to any managed tunable stop bpftune there.
 std::unique_ptr<SysctlWatch> watch_administrators(EventRouter& router, Actuator& actuator,
-                                                  const BpfShared& bpf,
+                                                  const BpfShared& bpf, const CgroupRoot* cgroup,
                                                   const std::vector<RunningTuner>& tuners)
 {
+    if (!cgroup) {
+        log_warning("without a cgroup v2 root, administrators' sysctl writes go unseen; "
+                    "bpftune may overwrite their changes");
+        return nullptr;
+    }
     std::map<std::string, std::string> managed;
     for (const auto& running : tuners)
         for (const auto& tunable : running.tuner->tunables())
             managed.emplace(tunable.name, std::string(running.tuner->name()));
-    std::error_code ignored;
-    std::filesystem::create_directories(run_directory(), ignored);
-    auto watch = SysctlWatch::start(router, actuator, bpf, managed, run_directory().string());
+    auto watch = SysctlWatch::start(router, actuator, bpf, managed, *cgroup);
     if (!watch) {
         log_warning("cannot watch for administrators' sysctl writes (" + watch.error().message() +
                     "); bpftune may overwrite their changes");
         return nullptr;
     }
     return std::move(*watch);
+}
+
+// The cgroup v2 root every cgroup program attaches to (mounted under the run directory when
+// the system has none), or nothing, said once.
+std::unique_ptr<CgroupRoot> open_cgroup_root()
+{
+    std::error_code ignored;
+    std::filesystem::create_directories(run_directory(), ignored);
+    auto root = CgroupRoot::open((run_directory() / "cgroup2").string());
+    if (!root) {
+        log_warning("no cgroup v2 root: " + root.error().message());
+        return nullptr;
+    }
+    return std::make_unique<CgroupRoot>(std::move(*root));
 }
 
 // Logs the exit summary and statistics, and restores the originals with -R.
@@ -216,14 +233,15 @@ int run_daemon(const Options& options)
         log_err("cannot start: " + ring.error().message());
         return 1;
     }
+    auto cgroup = open_cgroup_root();
     TunerContext context{io.get_executor(), actuator, router, {(*ring)->map_fd()},
-                         options.learning_rate};
+                         options.learning_rate, cgroup ? cgroup->fd() : -1};
     auto tuners = attach_tuners(std::move(selected->chosen), context, roster);
     if (tuners.empty()) {
         log_err("no tuner could start; see bpftune -S");
         return 1;
     }
-    auto watch = watch_administrators(router, actuator, context.bpf, tuners);
+    auto watch = watch_administrators(router, actuator, context.bpf, cgroup.get(), tuners);
 
     // Everything is loaded and attached: keep only what running needs.
     if (auto dropped = drop_unneeded_capabilities(); !dropped)

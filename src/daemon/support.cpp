@@ -2,16 +2,22 @@
 
 #include "bpf/ring_buffer_source.hpp"
 #include "daemon/all_tuners.hpp"
+#include "core/paths.hpp"
+#include "core/unique_fd.hpp"
 #include "log/log.hpp"
 #include "netns/netns_registry.hpp"
+#include "ownership/cgroup_root.hpp"
 
 #include <bpf/libbpf.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 
 #include <cstdio>
+#include <memory>
 #include <string>
 
 namespace bpftune {
@@ -30,6 +36,35 @@ void line(const std::string& what, const std::string& answer)
 {
     std::printf("  %-34s %s\n", what.c_str(), answer.c_str());
 }
+
+// An empty cgroup under the v2 root: cgroup programs attach there to prove they can, and
+// touch no process's sockets meanwhile.
+class ProbeCgroup {
+public:
+    ProbeCgroup()
+    {
+        auto root = CgroupRoot::open((run_directory() / "cgroup2").string());
+        if (!root)
+            return;
+        path_ = root->path() + "/bpftune-support-" + std::to_string(::getpid());
+        if (::mkdir(path_.c_str(), 0700) == 0)
+            fd_.reset(::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        root_ = std::make_unique<CgroupRoot>(std::move(*root));
+    }
+    ~ProbeCgroup()
+    {
+        if (fd_) {
+            fd_.reset();
+            ::rmdir(path_.c_str());
+        }
+    }
+    int fd() const { return fd_.get(); }
+
+private:
+    std::unique_ptr<CgroupRoot> root_;
+    std::string path_;
+    UniqueFd fd_;
+};
 
 }  // namespace
 
@@ -56,6 +91,7 @@ int report_support()
     EventRouter router(cookie ? *cookie : 0);
     auto netns = NetnsRegistry::create();
     auto ring = RingBufferSource::create(io, router, 4096);
+    const ProbeCgroup probe_cgroup;
     int runnable = 0;
     std::printf("tuners:\n");
     for (const auto& entry : all_tuners()) {
@@ -66,7 +102,8 @@ int report_support()
         }
         ChangeLog changes;
         Actuator actuator(*netns, changes);
-        TunerContext context{io.get_executor(), actuator, router, {(*ring)->map_fd()}, 4};
+        TunerContext context{io.get_executor(), actuator, router, {(*ring)->map_fd()}, 4,
+                             probe_cgroup.fd()};
         auto tuner = entry.make();
         auto attached = tuner->attach(context);
         if (attached) {

@@ -36,6 +36,8 @@ public:
     // Only events from these namespaces are delivered; empty means every namespace.
     void limit_to(std::set<NetnsCookie> cookies) { scope_ = std::move(cookies); }
     bool in_scope(NetnsCookie cookie) const { return scope_.empty() || scope_.contains(cookie); }
+    // The --netns namespaces; empty means every namespace.
+    const std::set<NetnsCookie>& scope() const { return scope_; }
 
     void dispatch(RawRecord record);
     const RouterCounters& counters() const { return counters_; }

@@ -36,7 +36,6 @@ struct SysctlWatch::Parts {
     EventRouter& router;
     Actuator& actuator;
     std::map<std::string, std::string> managed;
-    CgroupRoot cgroup;
     Skeleton skeleton;
     BpfLink link;
 };
@@ -52,11 +51,8 @@ SysctlWatch::~SysctlWatch()
 Result<std::unique_ptr<SysctlWatch>> SysctlWatch::start(EventRouter& router, Actuator& actuator,
                                                         const BpfShared& bpf,
                                                         std::map<std::string, std::string> managed,
-                                                        const std::string& run_dir)
+                                                        const CgroupRoot& cgroup)
 {
-    auto cgroup = CgroupRoot::open(run_dir + "/cgroup2");
-    if (!cgroup)
-        return cgroup.error();
     Skeleton skeleton(sysctl_watch_bpf__open());
     if (!skeleton)
         return errno_error("open the sysctl_watch BPF object");
@@ -76,13 +72,12 @@ Result<std::unique_ptr<SysctlWatch>> SysctlWatch::start(EventRouter& router, Act
         if (bpf_map_update_elem(watched_fd, key, &yes, BPF_ANY) != 0)
             return errno_error("watch " + name);
     }
-    BpfLink link(bpf_program__attach_cgroup(skeleton->progs.bt_sysctl_write, cgroup->fd()));
+    BpfLink link(bpf_program__attach_cgroup(skeleton->progs.bt_sysctl_write, cgroup.fd()));
     if (!link)
-        return errno_error("attach the cgroup/sysctl program to " + cgroup->path());
+        return errno_error("attach the cgroup/sysctl program to " + cgroup.path());
 
     auto parts = std::make_unique<Parts>(Parts{router, actuator, std::move(managed),
-                                               std::move(*cgroup), std::move(skeleton),
-                                               std::move(link)});
+                                               std::move(skeleton), std::move(link)});
     std::unique_ptr<SysctlWatch> watch(new SysctlWatch(std::move(parts)));
     router.subscribe(BPFTUNE_TUNER_SYSCTL_WATCH,
                      [w = watch.get()](NetnsCookie cookie, RawRecord record) {

@@ -15,11 +15,12 @@ namespace bpftune {
 
 class SysctlWatch {
 public:
-    // managed: sysctl name ("net.ipv4.tcp_rmem") -> the tuner that manages it.
+    // managed: sysctl name ("net.ipv4.tcp_rmem") -> the tuner that manages it. The cgroup
+    // root outlives the watch.
     static Result<std::unique_ptr<SysctlWatch>> start(EventRouter& router, Actuator& actuator,
                                                       const BpfShared& bpf,
                                                       std::map<std::string, std::string> managed,
-                                                      const std::string& run_dir);
+                                                      const CgroupRoot& cgroup);
     ~SysctlWatch();
     SysctlWatch(const SysctlWatch&) = delete;
     SysctlWatch& operator=(const SysctlWatch&) = delete;

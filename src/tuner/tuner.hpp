@@ -10,6 +10,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/array.hpp>
 
 #include <memory>
 #include <span>
@@ -26,6 +27,16 @@ struct TunerContext {
     EventRouter& router;
     BpfShared bpf;
     int learning_rate = 4;  // 0 (small steps) .. 4 (largest steps), as -r
+    int cgroup_root_fd = -1;  // the cgroup v2 root, for cgroup programs (sockops)
+};
+
+// A tuner's own query view (`bpftune -q <tuner>`): a table for people, details for scripts.
+struct TunerView {
+    std::string description;            // what the rows are, for `bpftune -q help`
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::string>> rows;  // one text cell per column
+    boost::json::array details;         // the same rows with numbers, for --json
+    std::string note;                   // e.g. "256 of 4096 shown"
 };
 
 class Tuner {
@@ -48,6 +59,9 @@ public:
     virtual std::vector<std::string> hooks() const = 0;
     // Counters worth showing at exit and in status (lost events, sampling).
     virtual std::vector<std::string> statistics() const { return {}; }
+    // What the tuner has learned, if it has a view of its own (read live, on request).
+    virtual bool has_view() const { return false; }
+    virtual TunerView view() const { return {}; }
 };
 
 using TunerFactory = std::unique_ptr<Tuner> (*)();
