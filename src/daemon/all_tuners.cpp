@@ -1,6 +1,7 @@
 #include "daemon/all_tuners.hpp"
 
 #include "tcp_buffer_tuner.hpp"
+#include "tcp_cong_tuner.hpp"
 
 namespace bpftune {
 
@@ -8,6 +9,7 @@ const std::vector<TunerEntry>& all_tuners()
 {
     static const std::vector<TunerEntry> tuners{
         {"tcp_buffer", make_tcp_buffer_tuner},
+        {"tcp_cong", make_tcp_cong_tuner},
     };
     return tuners;
 }

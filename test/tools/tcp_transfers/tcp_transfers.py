@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""TCP transfers whose goodput and congestion control a test can check.
+
+  tcp_transfers.py serve PORT
+      Accepts connections on every address; reads each to its end, then closes it.
+  tcp_transfers.py send HOST PORT --count N --bytes B [--congestion NAME]
+      N transfers one after another, each on a new connection: B bytes sent, then the time
+      until the receiver has read them all (it closes after the end). Prints one JSON line per
+      transfer ({"seconds", "bytes", "congestion"}: the algorithm the socket had at the end),
+      then {"goodput_bps": ...} over all of them. --congestion sets TCP_CONGESTION first, as an
+      application with its own choice does.
+  tcp_transfers.py connect-many FIRST_ADDRESS COUNT PORT
+      COUNT connections to COUNT consecutive IPv4 addresses from FIRST_ADDRESS, each closed
+      once established. Prints {"connected": n}.
+"""
+import argparse
+import ipaddress
+import json
+import socket
+import sys
+import threading
+import time
+
+TIMEOUT_S = 120
+CHUNK = 64 * 1024
+
+
+def drain(conn):
+    with conn:
+        conn.settimeout(TIMEOUT_S)
+        try:
+            while conn.recv(CHUNK):
+                pass
+        except OSError:
+            pass
+
+
+def serve(port):
+    listener = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    listener.bind(("::", port))
+    listener.listen(1024)
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=drain, args=(conn,), daemon=True).start()
+
+
+def congestion_of(sock):
+    name = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16)
+    return name.split(b"\0", 1)[0].decode()
+
+
+def one_transfer(host, port, size, congestion):
+    payload = b"\0" * CHUNK
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.settimeout(TIMEOUT_S)
+        if congestion:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, congestion.encode())
+        start = time.monotonic()
+        sock.connect((host, port))
+        left = size
+        while left > 0:
+            left -= sock.send(payload[:min(left, CHUNK)])
+        algorithm = congestion_of(sock)
+        sock.shutdown(socket.SHUT_WR)
+        while sock.recv(CHUNK):
+            pass
+        return {"seconds": time.monotonic() - start, "bytes": size, "congestion": algorithm}
+
+
+def send(host, port, count, size, congestion):
+    total_bytes, total_seconds = 0, 0.0
+    for _ in range(count):
+        result = one_transfer(host, port, size, congestion)
+        print(json.dumps(result), flush=True)
+        total_bytes += result["bytes"]
+        total_seconds += result["seconds"]
+    print(json.dumps({"goodput_bps": int(total_bytes * 8 / total_seconds)}), flush=True)
+
+
+def connect_many(first, count, port):
+    connected = 0
+    address = ipaddress.IPv4Address(first)
+    for i in range(count):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(5)
+            try:
+                sock.connect((str(address + i), port))
+                connected += 1
+            except OSError as error:
+                print(f"connect to {address + i}: {error}", file=sys.stderr)
+    print(json.dumps({"connected": connected}), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_args = commands.add_parser("serve")
+    serve_args.add_argument("port", type=int)
+    send_args = commands.add_parser("send")
+    send_args.add_argument("host")
+    send_args.add_argument("port", type=int)
+    send_args.add_argument("--count", type=int, default=1)
+    send_args.add_argument("--bytes", type=int, default=1 << 20)
+    send_args.add_argument("--congestion")
+    many_args = commands.add_parser("connect-many")
+    many_args.add_argument("first")
+    many_args.add_argument("count", type=int)
+    many_args.add_argument("port", type=int)
+    args = parser.parse_args()
+    if args.command == "serve":
+        serve(args.port)
+    elif args.command == "send":
+        send(args.host, args.port, args.count, args.bytes, args.congestion)
+    else:
+        connect_many(args.first, args.count, args.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* tcp_cong: give each new TCP connection the congestion-control algorithm that has delivered
+ * best towards its destination, learn from how it went, and move a connection that loses
+ * more than 1/64 of its segments to bbr. One sockops program on the cgroup v2 root; the
+ * decisions themselves are the plain functions of tcp_cong_policy.h. */
+#include "bpftune.bpf.h"
+#include "tcp_cong_event.h"
+#include "tcp_cong_policy.h"
+
+#define AF_INET6 10
+#define SOL_TCP 6
+#define TCP_CONGESTION 13
+#define TCP_ESTABLISHED 1
+
+/* Written by user space before load. */
+const volatile __u32 arm_count = 0;
+const volatile char arm_names[TCP_CONG_MAX_ARMS][TCP_CONG_NAME_BYTES] = {};
+const volatile __u32 bbr_arm = TCP_CONG_NO_ARM;
+const volatile bool limit_to_scope = false;
+
+/* What each destination taught; LRU, so 10,000 destinations cost no more than 4096. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct tcp_cong_key);
+	__type(value, struct tcp_cong_destination);
+} destinations SEC(".maps");
+
+/* With --netns: the namespaces tcp_cong may act in. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64);
+	__type(value, __u8);
+} netns_in_scope SEC(".maps");
+
+/* Namespaces where an administrator set net.ipv4.tcp_congestion_control: theirs to decide. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u8);
+} netns_left_alone SEC(".maps");
+
+/* Per connection tcp_cong chose for: which algorithm runs since when. */
+struct tcp_cong_sock {
+	__u64 start_ns;
+	__u64 acked_at_start;
+	__u32 arm;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct tcp_cong_sock);
+} sock_arms SEC(".maps");
+
+/* Read by user space. */
+__u64 connections_chosen = 0;
+__u64 connections_application_owned = 0;
+__u64 connections_loss_switched = 0;
+__u64 setsockopt_failures = 0;
+
+static __always_inline bool netns_allowed(__u64 cookie)
+{
+	if (limit_to_scope && !bpf_map_lookup_elem(&netns_in_scope, &cookie))
+		return false;
+	return !bpf_map_lookup_elem(&netns_left_alone, &cookie);
+}
+
+static __always_inline bool key_of(struct bpf_sock_ops *ctx, struct tcp_cong_key *key)
+{
+	__u32 remote6[4] = { ctx->remote_ip6[0], ctx->remote_ip6[1], ctx->remote_ip6[2],
+			     ctx->remote_ip6[3] };
+	__u32 local6[4] = { ctx->local_ip6[0], ctx->local_ip6[1], ctx->local_ip6[2],
+			    ctx->local_ip6[3] };
+
+	return tcp_cong_make_key(key, bpf_get_netns_cookie(ctx), ctx->family == AF_INET6,
+				 ctx->remote_ip4, remote6, ctx->local_ip4, local6);
+}
+
+/* True when the application (setsockopt TCP_CONGESTION, inherited from its listener) or the
+ * route (ip route ... congctl lock) chose the algorithm: not ours to change. */
+static __always_inline bool chosen_elsewhere(struct bpf_sock *sk)
+{
+	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
+
+	if (!tp)
+		return true;
+	return BPF_CORE_READ_BITFIELD(&tp->inet_conn, icsk_ca_setsockopt) ||
+	       BPF_CORE_READ_BITFIELD(&tp->inet_conn, icsk_ca_dst_locked);
+}
+
+static __always_inline int set_algorithm(struct bpf_sock_ops *ctx, __u32 arm)
+{
+	char name[TCP_CONG_NAME_BYTES];
+
+	/* Bounds the index where the verifier sees it, after the compiler's reordering. */
+	barrier_var(arm);
+	if (arm >= TCP_CONG_MAX_ARMS)
+		return -1;
+	__builtin_memcpy(name, (const char *)arm_names[arm], sizeof(name));
+	if (bpf_setsockopt(ctx, SOL_TCP, TCP_CONGESTION, name, sizeof(name))) {
+		__sync_fetch_and_add(&setsockopt_failures, 1);
+		return -1;
+	}
+	return 0;
+}
+
+static __always_inline void report(const struct tcp_cong_key *key,
+				   const struct tcp_cong_destination *d, __u8 previous)
+{
+	struct tcp_cong_event *e = bpf_ringbuf_reserve(&bpftune_events, sizeof(*e), 0);
+
+	if (!e) {
+		__sync_fetch_and_add(&bpftune_lost_events, 1);
+		return;
+	}
+	bpftune_fill_header(&e->header, BPFTUNE_TUNER_TCP_CONG, TCP_CONG_PREFERENCE_CHANGED,
+			    sizeof(*e), key->netns_cookie, bpf_ktime_get_ns());
+	e->key = *key;
+	__builtin_memcpy(&e->destination, d, sizeof(*d));
+	e->previous = previous;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* Learns from the part of a connection that ran one algorithm. */
+static __always_inline void learn(struct bpf_sock_ops *ctx, struct tcp_cong_sock *s,
+				  __u64 now_ns)
+{
+	struct tcp_cong_key key = {};
+	struct tcp_cong_destination *d;
+	__u64 bytes = ctx->bytes_acked - s->acked_at_start;
+	__u32 arm = s->arm;
+	__u8 previous;
+
+	if (!key_of(ctx, &key))
+		return;
+	d = bpf_map_lookup_elem(&destinations, &key);
+	if (!d)
+		return;	/* evicted meanwhile */
+	previous = d->preferred;
+	barrier_var(arm);
+	if (arm >= TCP_CONG_MAX_ARMS)
+		return;
+	if (tcp_cong_learn(d, arm_count, arm, ctx->rtt_min,
+			   tcp_cong_rate(bytes, now_ns - s->start_ns)))
+		report(&key, d, previous);
+}
+
+static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
+{
+	struct tcp_cong_destination fresh = { .preferred = TCP_CONG_NO_ARM };
+	struct tcp_cong_key key = {};
+	struct tcp_cong_destination *d;
+	struct tcp_cong_sock *s;
+	__u32 arm, flags = BPF_SOCK_OPS_STATE_CB_FLAG;
+
+	if (!netns_allowed(bpf_get_netns_cookie(ctx)) || !key_of(ctx, &key))
+		return;
+	if (chosen_elsewhere(sk)) {
+		__sync_fetch_and_add(&connections_application_owned, 1);
+		return;
+	}
+	d = bpf_map_lookup_elem(&destinations, &key);
+	if (!d) {
+		bpf_map_update_elem(&destinations, &key, &fresh, BPF_NOEXIST);
+		d = bpf_map_lookup_elem(&destinations, &key);
+		if (!d)
+			return;
+	}
+	arm = tcp_cong_choose(d, arm_count, bpf_get_prandom_u32());
+	if (set_algorithm(ctx, arm))
+		return;
+	barrier_var(arm);
+	if (arm >= TCP_CONG_MAX_ARMS)
+		return;
+	__sync_fetch_and_add(&d->arms[arm].chosen, 1);
+	__sync_fetch_and_add(&connections_chosen, 1);
+	s = bpf_sk_storage_get(&sock_arms, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!s)
+		return;
+	s->start_ns = bpf_ktime_get_ns();
+	s->acked_at_start = ctx->bytes_acked;
+	s->arm = arm;
+	/* Only a connection that can still be moved to bbr needs to hear of retransmissions. */
+	if (bbr_arm < TCP_CONG_MAX_ARMS && arm != bbr_arm)
+		flags |= BPF_SOCK_OPS_RETRANS_CB_FLAG;
+	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags | flags);
+}
+
+static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
+{
+	struct tcp_cong_key key = {};
+	struct tcp_cong_destination *d;
+	struct tcp_cong_sock *s;
+	__u64 now;
+
+	if (!tcp_cong_loss_rule(ctx->total_retrans, ctx->segs_out))
+		return;
+	s = bpf_sk_storage_get(&sock_arms, sk, 0, 0);
+	if (!s || s->arm == bbr_arm || bbr_arm >= TCP_CONG_MAX_ARMS)
+		return;
+	now = bpf_ktime_get_ns();
+	/* The part before the switch is evidence against the algorithm it ran, however short. */
+	learn(ctx, s, now);
+	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags & ~BPF_SOCK_OPS_RETRANS_CB_FLAG);
+	if (set_algorithm(ctx, bbr_arm))
+		return;
+	s->arm = bbr_arm;
+	s->start_ns = now;
+	s->acked_at_start = ctx->bytes_acked;
+	__sync_fetch_and_add(&connections_loss_switched, 1);
+	if (key_of(ctx, &key) && (d = bpf_map_lookup_elem(&destinations, &key)))
+		__sync_fetch_and_add(&d->loss_switches, 1);
+}
+
+static __always_inline void on_state_change(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
+{
+	struct tcp_cong_sock *s;
+
+	if (ctx->args[0] != TCP_ESTABLISHED)
+		return;
+	s = bpf_sk_storage_get(&sock_arms, sk, 0, 0);
+	if (!s || ctx->bytes_acked - s->acked_at_start < TCP_CONG_MIN_SAMPLE_BYTES)
+		return;
+	learn(ctx, s, bpf_ktime_get_ns());
+}
+
+SEC("sockops")
+int bt_tcp_cong(struct bpf_sock_ops *ctx)
+{
+	struct bpf_sock *sk = ctx->sk;
+
+	if (!sk)
+		return 1;
+	switch (ctx->op) {
+	case BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
+	case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
+		on_established(ctx, sk);
+		break;
+	case BPF_SOCK_OPS_RETRANS_CB:
+		on_retransmit(ctx, sk);
+		break;
+	case BPF_SOCK_OPS_STATE_CB:
+		on_state_change(ctx, sk);
+		break;
+	}
+	return 1;
+}

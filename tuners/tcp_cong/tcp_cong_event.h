@@ -1,0 +1,51 @@
+/* What the tcp_cong sockops program and the daemon share: the per-destination learning state
+ * kept in a BPF map, and the record sent when a destination's preferred algorithm changes. */
+#ifndef BPFTUNE_TCP_CONG_EVENT_H
+#define BPFTUNE_TCP_CONG_EVENT_H
+
+#include "event_header.h"
+
+/* At most this many congestion-control algorithms take part (the kernel's available ones). */
+#define TCP_CONG_MAX_ARMS 4
+#define TCP_CONG_NAME_BYTES 16
+/* "No algorithm preferred yet." */
+#define TCP_CONG_NO_ARM 0xff
+
+enum tcp_cong_event_kind {
+	/* A destination's preferred algorithm changed (or was chosen for the first time). */
+	TCP_CONG_PREFERENCE_CHANGED = 1,
+};
+
+/* A destination: one remote IPv4 address, or one IPv6 /64, as seen from one namespace. */
+struct tcp_cong_key {
+	__u64 netns_cookie;
+	__u32 address[4];	/* IPv4: ::ffff:a.b.c.d; IPv6: the /64 prefix, rest zero */
+};
+
+/* What one algorithm achieved towards one destination. Rates in bytes per second. */
+struct tcp_cong_arm {
+	__u32 chosen;		/* connections given this algorithm by tcp_cong */
+	__u32 samples;		/* connections (or parts of one) learned from */
+	__u32 min_rtt_us;	/* moving average of those connections' minimum RTT */
+	__u32 pad;
+	__u64 rate;		/* moving average of their delivery rate */
+};
+
+struct tcp_cong_destination {
+	struct tcp_cong_arm arms[TCP_CONG_MAX_ARMS];
+	__u64 best_rate;	/* the highest delivery rate any connection reached */
+	__u32 best_min_rtt_us;	/* the lowest minimum RTT any connection saw */
+	__u32 loss_switches;	/* connections moved to bbr by the loss rule */
+	__u8 preferred;		/* arm index, or TCP_CONG_NO_ARM */
+	__u8 pad[7];
+};
+
+struct tcp_cong_event {
+	struct bpftune_event_header header;
+	struct tcp_cong_key key;
+	struct tcp_cong_destination destination;	/* after the change */
+	__u8 previous;		/* arm index, or TCP_CONG_NO_ARM */
+	__u8 pad[7];
+};
+
+#endif

@@ -1,0 +1,223 @@
+/* tcp_cong's decisions as plain functions over numbers, shared by the sockops program (which
+ * cannot be test-run by the kernel) and the unit tests: which destination a connection belongs
+ * to, which algorithm it gets, what it cost, and when loss moves it to bbr. */
+#ifndef BPFTUNE_TCP_CONG_POLICY_H
+#define BPFTUNE_TCP_CONG_POLICY_H
+
+#include "tcp_cong_event.h"
+
+#ifdef __VMLINUX_H__
+#define TCP_CONG_INLINE static __always_inline
+#else
+#include <stdbool.h>
+#define TCP_CONG_INLINE static inline
+#endif
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TCP_CONG_HTONL(x) __builtin_bswap32(x)
+#else
+#define TCP_CONG_HTONL(x) (x)
+#endif
+
+/* Costs are in millionths: 1000000 is "half the best rate" or "twice the best min RTT". */
+#define TCP_CONG_COST_SCALE 1000000ULL
+/* Each algorithm is given this many connections to a new destination before any is preferred. */
+#define TCP_CONG_WARMUP_CHOICES 2
+/* Exploration: 4096/(samples+4) per 1024 connections, from 1/2 down to 1/32. */
+#define TCP_CONG_EXPLORE_MAX_PER_1024 512
+#define TCP_CONG_EXPLORE_MIN_PER_1024 32
+/* Moving averages weigh a new sample 1/4. */
+#define TCP_CONG_AVERAGE_SHIFT 2
+/* A rival replaces the preferred algorithm only when cheaper by 1/8 of its cost, and by at
+ * least 2 %, so two nearly equal algorithms do not flap. */
+#define TCP_CONG_SWITCH_MARGIN_SHIFT 3
+#define TCP_CONG_SWITCH_MARGIN_MIN 20000
+/* The loss rule: more than 1/64 of segments retransmitted, and at least this many. */
+#define TCP_CONG_LOSS_SHIFT 6
+#define TCP_CONG_LOSS_MIN_RETRANS 2
+/* A connection that delivered less than this says little about an algorithm. */
+#define TCP_CONG_MIN_SAMPLE_BYTES (64 * 1024)
+
+/* Fills the destination key of a connection; false for loopback and self-connections, which
+ * no congestion control helps. Addresses in network byte order, as sockops gives them. */
+TCP_CONG_INLINE bool tcp_cong_make_key(struct tcp_cong_key *key, __u64 netns_cookie,
+				       bool ipv6, __u32 remote_ip4, const __u32 remote_ip6[4],
+				       __u32 local_ip4, const __u32 local_ip6[4])
+{
+	key->netns_cookie = netns_cookie;
+	if (ipv6 && remote_ip6[0] == 0 && remote_ip6[1] == 0 &&
+	    remote_ip6[2] == TCP_CONG_HTONL(0xffff)) {
+		/* A v4-mapped peer of a dual-stack socket is an IPv4 destination. */
+		ipv6 = false;
+		remote_ip4 = remote_ip6[3];
+		local_ip4 = local_ip6[3];
+	}
+	if (!ipv6) {
+		if (((const __u8 *)&remote_ip4)[0] == 127 || remote_ip4 == local_ip4)
+			return false;
+		key->address[0] = 0;
+		key->address[1] = 0;
+		key->address[2] = TCP_CONG_HTONL(0xffff);
+		key->address[3] = remote_ip4;
+		return true;
+	}
+	if (remote_ip6[0] == 0 && remote_ip6[1] == 0 && remote_ip6[2] == 0 &&
+	    remote_ip6[3] == TCP_CONG_HTONL(1))
+		return false;
+	if (remote_ip6[0] == local_ip6[0] && remote_ip6[1] == local_ip6[1] &&
+	    remote_ip6[2] == local_ip6[2] && remote_ip6[3] == local_ip6[3])
+		return false;
+	/* One /64 is one link: privacy addresses of a host change within it. */
+	key->address[0] = remote_ip6[0];
+	key->address[1] = remote_ip6[1];
+	key->address[2] = 0;
+	key->address[3] = 0;
+	return true;
+}
+
+TCP_CONG_INLINE __u64 tcp_cong_average(__u64 average, __u64 sample, bool first)
+{
+	if (first)
+		return sample;
+	if (sample >= average)
+		return average + ((sample - average) >> TCP_CONG_AVERAGE_SHIFT);
+	return average - ((average - sample) >> TCP_CONG_AVERAGE_SHIFT);
+}
+
+/* Bytes per second from bytes delivered over nanoseconds (0 when nothing can be said). */
+TCP_CONG_INLINE __u64 tcp_cong_rate(__u64 bytes, __u64 duration_ns)
+{
+	__u64 duration_us = duration_ns / 1000;
+
+	if (duration_us == 0)
+		return 0;
+	return bytes * 1000000ULL / duration_us;
+}
+
+/* An algorithm's cost towards a destination: how far its connections' min RTT lies above the
+ * destination's best, plus how far their delivery rate falls short of the best, in
+ * millionths. 0 is the best operating point seen; an arm never sampled costs the most. */
+TCP_CONG_INLINE __u32 tcp_cong_cost(const struct tcp_cong_destination *d, __u32 arm)
+{
+	const struct tcp_cong_arm *a;
+	__u64 rtt_excess = 0, shortfall = 0;
+
+	if (arm >= TCP_CONG_MAX_ARMS)
+		return 2 * TCP_CONG_COST_SCALE;
+	a = &d->arms[arm];
+	if (a->samples == 0)
+		return 2 * TCP_CONG_COST_SCALE;
+	if (d->best_min_rtt_us && a->min_rtt_us > d->best_min_rtt_us) {
+		rtt_excess = (__u64)(a->min_rtt_us - d->best_min_rtt_us) * TCP_CONG_COST_SCALE /
+			     d->best_min_rtt_us;
+		if (rtt_excess > TCP_CONG_COST_SCALE)
+			rtt_excess = TCP_CONG_COST_SCALE;
+	}
+	if (d->best_rate && a->rate < d->best_rate)
+		shortfall = (d->best_rate - a->rate) * TCP_CONG_COST_SCALE / d->best_rate;
+	return rtt_excess + shortfall;
+}
+
+TCP_CONG_INLINE __u32 tcp_cong_total_samples(const struct tcp_cong_destination *d, __u32 arms)
+{
+	__u32 total = 0;
+
+	for (__u32 i = 0; i < TCP_CONG_MAX_ARMS; i++)
+		if (i < arms)
+			total += d->arms[i].samples;
+	return total;
+}
+
+/* The preferred algorithm after a sample: the cheapest, once every algorithm has been sampled
+ * (or, should one never yield a sample, after four samples per algorithm), and a rival only
+ * when clearly cheaper than the one preferred now. */
+TCP_CONG_INLINE __u8 tcp_cong_preference(const struct tcp_cong_destination *d, __u32 arms)
+{
+	__u32 cheapest = TCP_CONG_NO_ARM, cheapest_cost = 0, sampled = 0, samples = 0;
+	__u32 current = d->preferred, current_cost, margin;
+
+	for (__u32 i = 0; i < TCP_CONG_MAX_ARMS; i++) {
+		if (i >= arms || d->arms[i].samples == 0)
+			continue;
+		sampled++;
+		samples += d->arms[i].samples;
+		if (cheapest == TCP_CONG_NO_ARM || tcp_cong_cost(d, i) < cheapest_cost) {
+			cheapest = i;
+			cheapest_cost = tcp_cong_cost(d, i);
+		}
+	}
+	if (sampled < arms && samples < 4 * arms)
+		return d->preferred;
+	if (current >= arms || d->arms[current & (TCP_CONG_MAX_ARMS - 1)].samples == 0)
+		return cheapest;
+	current_cost = tcp_cong_cost(d, current);
+	margin = current_cost >> TCP_CONG_SWITCH_MARGIN_SHIFT;
+	if (margin < TCP_CONG_SWITCH_MARGIN_MIN)
+		margin = TCP_CONG_SWITCH_MARGIN_MIN;
+	if (cheapest_cost + margin < current_cost)
+		return cheapest;
+	return current;
+}
+
+/* Learns from a connection (or the part of one that ran `arm`); true when the destination's
+ * preferred algorithm changed. */
+TCP_CONG_INLINE bool tcp_cong_learn(struct tcp_cong_destination *d, __u32 arms, __u32 arm,
+				    __u32 min_rtt_us, __u64 rate)
+{
+	struct tcp_cong_arm *a;
+	__u8 before = d->preferred;
+
+	if (arm >= TCP_CONG_MAX_ARMS || arm >= arms)
+		return false;
+	a = &d->arms[arm];
+	if (min_rtt_us && (d->best_min_rtt_us == 0 || min_rtt_us < d->best_min_rtt_us))
+		d->best_min_rtt_us = min_rtt_us;
+	if (rate > d->best_rate)
+		d->best_rate = rate;
+	a->min_rtt_us = tcp_cong_average(a->min_rtt_us, min_rtt_us, a->samples == 0);
+	a->rate = tcp_cong_average(a->rate, rate, a->samples == 0);
+	a->samples++;
+	d->preferred = tcp_cong_preference(d, arms);
+	return d->preferred != before;
+}
+
+/* How many of 1024 new connections try another algorithm than the preferred one. */
+TCP_CONG_INLINE __u32 tcp_cong_explore_per_1024(__u32 samples)
+{
+	__u32 share = 4096 / (samples + 4);
+
+	if (share > TCP_CONG_EXPLORE_MAX_PER_1024)
+		return TCP_CONG_EXPLORE_MAX_PER_1024;
+	if (share < TCP_CONG_EXPLORE_MIN_PER_1024)
+		return TCP_CONG_EXPLORE_MIN_PER_1024;
+	return share;
+}
+
+/* The algorithm (arm index) a new connection to this destination gets. `random` is a uniform
+ * 32-bit number. First every algorithm gets its warm-up connections (the least tried first);
+ * then the preferred one, except for a share that decays as evidence grows. */
+TCP_CONG_INLINE __u32 tcp_cong_choose(const struct tcp_cong_destination *d, __u32 arms,
+				      __u32 random)
+{
+	__u32 least = 0, preferred = d->preferred;
+
+	if (arms <= 1)
+		return 0;
+	for (__u32 i = 1; i < TCP_CONG_MAX_ARMS; i++)
+		if (i < arms && d->arms[i].chosen < d->arms[least].chosen)
+			least = i;
+	if (d->arms[least].chosen < TCP_CONG_WARMUP_CHOICES || preferred >= arms)
+		return least;
+	if ((random & 1023) >= tcp_cong_explore_per_1024(tcp_cong_total_samples(d, arms)))
+		return preferred;
+	return (preferred + 1 + (random >> 10) % (arms - 1)) % arms;
+}
+
+/* The immediate rule: a connection losing more than 1/64 of its segments goes to bbr. */
+TCP_CONG_INLINE bool tcp_cong_loss_rule(__u32 total_retrans, __u32 segs_out)
+{
+	return total_retrans >= TCP_CONG_LOSS_MIN_RETRANS &&
+	       total_retrans > (segs_out >> TCP_CONG_LOSS_SHIFT);
+}
+
+#endif

@@ -1,0 +1,334 @@
+#include "tcp_cong_tuner.hpp"
+
+#include "bpf/bpf_handles.hpp"
+#include "core/unique_fd.hpp"
+#include "log/log.hpp"
+#include "tcp_cong_report.hpp"
+#include "tuner/inbox.hpp"
+
+#include "tcp_cong.skel.h"
+
+#include <bpf/bpf.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstring>
+
+namespace bpftune {
+namespace {
+
+using namespace std::chrono_literals;
+using tcp_cong::Algorithms;
+
+constexpr std::uint16_t tuner_id = BPFTUNE_TUNER_TCP_CONG;
+constexpr std::size_t view_rows_max = 256;
+// Nothing to do between events; the timeout only bounds how long a stop can go unnoticed.
+constexpr auto idle_timeout = 1h;
+
+constexpr Scenario preference_changed{
+    "preference_changed",
+    "a destination's connections get another congestion-control algorithm, the one that "
+    "delivered best towards it",
+    "1f2b9da798134a0ebf0c1860a55698dd"};
+constexpr std::array scenarios_{preference_changed};
+
+const std::string default_algorithm_sysctl = "net.ipv4.tcp_congestion_control";
+
+TunableSpec default_algorithm_spec()
+{
+    // Never written: an administrator who sets it in a namespace takes tcp_cong out of it.
+    return TunableSpec{default_algorithm_sysctl,
+                       "the namespace's default congestion control; set by an administrator, "
+                       "tcp_cong stops choosing there",
+                       TunableScope::per_netns, "", {}, false};
+}
+
+using Skeleton = SkeletonPtr<tcp_cong_bpf, tcp_cong_bpf__destroy>;
+
+std::string available_algorithms(Actuator& actuator)
+{
+    static const TunableSpec available{"net.ipv4.tcp_available_congestion_control", "",
+                                       TunableScope::host, "", {}, false};
+    auto value = actuator.read(0, available);
+    return value ? value->format() : "";
+}
+
+// Asking for bbr on a socket makes the kernel load tcp_bbr when it is a module
+// (CAP_NET_ADMIN): no modprobe, and nothing else changes.
+void request_bbr_module()
+{
+    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (fd)
+        ::setsockopt(fd.get(), IPPROTO_TCP, TCP_CONGESTION, "bbr", 3);
+}
+
+// The algorithms to choose among; loads bbr only when the kernel lacks it, and says so.
+Algorithms algorithms_to_use(Actuator& actuator)
+{
+    auto available = available_algorithms(actuator);
+    if (available.find("bbr") == std::string::npos) {
+        request_bbr_module();
+        const auto after = available_algorithms(actuator);
+        if (after.find("bbr") != std::string::npos)
+            log_notice("tcp_cong: loaded the tcp_bbr module, so that connections losing "
+                       "segments can be moved to bbr");
+        else
+            log_notice("tcp_cong: bbr is not available (" + available +
+                       "); the loss rule is off");
+        available = after;
+    }
+    return tcp_cong::pick_algorithms(available);
+}
+
+std::string join(const Algorithms& words)
+{
+    std::string text;
+    for (const auto& word : words)
+        text += (text.empty() ? "" : ", ") + word;
+    return text;
+}
+
+struct Destination {
+    tcp_cong_key key;
+    tcp_cong_destination state;
+};
+
+class TcpCongTuner final : public Tuner {
+public:
+    TcpCongTuner() : tunables_{default_algorithm_spec()} {}
+
+    std::string_view name() const override { return "tcp_cong"; }
+    std::string_view description() const override
+    {
+        return "gives each connection the congestion control that delivers best to its "
+               "destination";
+    }
+    std::span<const TunableSpec> tunables() const override { return tunables_; }
+    std::span<const Scenario> scenarios() const override { return scenarios_; }
+
+    Result<void> attach(TunerContext& context) override;
+    boost::asio::awaitable<void> run() override;
+    void stop() override
+    {
+        if (inbox_)
+            inbox_->close();
+    }
+    std::vector<std::string> hooks() const override { return hooks_; }
+    std::vector<std::string> statistics() const override;
+    bool has_view() const override { return true; }
+    TunerView view() const override;
+
+    ~TcpCongTuner() override
+    {
+        if (router_)
+            router_->unsubscribe(tuner_id);
+    }
+
+private:
+    Result<void> load(Skeleton& skeleton, const TunerContext& context);
+    void explain(const tcp_cong_event& event);
+    void leave_alone(NetnsCookie cookie);
+    void forget(NetnsCookie cookie);
+    std::vector<Destination> destinations() const;
+
+    std::array<TunableSpec, 1> tunables_;
+    Algorithms algorithms_;
+    Skeleton skeleton_;
+    BpfLink link_;
+    std::vector<std::string> hooks_;
+    Actuator* actuator_ = nullptr;
+    EventRouter* router_ = nullptr;
+    std::unique_ptr<Inbox<tcp_cong_event>> inbox_;
+    Actuator::AdminListener admin_;
+    NetnsRegistry::GoneListener gone_;
+};
+
+Result<void> TcpCongTuner::load(Skeleton& skeleton, const TunerContext& context)
+{
+    if (auto shared = share_with_daemon(*skeleton, context.bpf); !shared)
+        return shared.error();
+    auto* rodata = skeleton->rodata;
+    rodata->arm_count = static_cast<__u32>(algorithms_.size());
+    for (std::size_t arm = 0; arm < algorithms_.size(); ++arm) {
+        std::strncpy(const_cast<char*>(rodata->arm_names[arm]), algorithms_[arm].c_str(),
+                     TCP_CONG_NAME_BYTES - 1);
+        if (algorithms_[arm] == "bbr")
+            rodata->bbr_arm = static_cast<__u32>(arm);
+    }
+    rodata->limit_to_scope = !context.router.scope().empty();
+    if (int err = tcp_cong_bpf__load(skeleton.get())) {
+        auto reason = take_libbpf_reason();
+        return Error{-err, "load the tcp_cong BPF program" +
+                               (reason.empty() ? "" : " (" + reason + ")")};
+    }
+    const __u8 yes = 1;
+    for (NetnsCookie cookie : context.router.scope())
+        if (bpf_map_update_elem(bpf_map__fd(skeleton->maps.netns_in_scope), &cookie, &yes,
+                                BPF_ANY) != 0)
+            return errno_error("limit tcp_cong to the --netns namespaces");
+    return {};
+}
+
+Result<void> TcpCongTuner::attach(TunerContext& context)
+{
+    if (context.cgroup_root_fd < 0)
+        return Error{ENOENT, "tcp_cong: no cgroup v2 root to attach its sockops program to"};
+    algorithms_ = algorithms_to_use(context.actuator);
+    if (algorithms_.size() < 2)
+        return Error{ENOENT, "tcp_cong: fewer than two congestion-control algorithms are "
+                             "available (" + join(algorithms_) + "); nothing to choose between"};
+    Skeleton skeleton(tcp_cong_bpf__open());
+    if (!skeleton)
+        return errno_error("open the tcp_cong BPF object");
+    if (auto loaded = load(skeleton, context); !loaded)
+        return loaded.error();
+    BpfLink link(bpf_program__attach_cgroup(skeleton->progs.bt_tcp_cong, context.cgroup_root_fd));
+    if (!link)
+        return errno_error("attach the tcp_cong sockops program to the cgroup v2 root");
+
+    // Everything is in place: only now does the tuner keep it.
+    skeleton_ = std::move(skeleton);
+    link_ = std::move(link);
+    hooks_ = {"sockops (cgroup v2 root)"};
+    actuator_ = &context.actuator;
+    router_ = &context.router;
+    admin_ = context.actuator.when_admin_takes([this](NetnsCookie cookie, const std::string& name) {
+        if (name == default_algorithm_sysctl)
+            leave_alone(cookie);
+    });
+    gone_ = context.actuator.netns().when_gone([this](NetnsCookie cookie) { forget(cookie); });
+    inbox_ = std::make_unique<Inbox<tcp_cong_event>>(context.executor, 64);
+    router_->subscribe(tuner_id, [this](NetnsCookie, RawRecord record) {
+        tcp_cong_event event;
+        if (record.size() < sizeof event)
+            return;
+        std::memcpy(&event, record.data(), sizeof event);
+        if (event.header.kind == TCP_CONG_PREFERENCE_CHANGED)
+            inbox_->offer(event);
+    });
+    return {};
+}
+
+boost::asio::awaitable<void> TcpCongTuner::run()
+{
+    log_info("tcp_cong chooses among " + join(algorithms_));
+    for (;;) {
+        auto next = co_await inbox_->next(idle_timeout);
+        if (std::holds_alternative<InboxClosed>(next))
+            co_return;
+        if (auto* event = std::get_if<tcp_cong_event>(&next))
+            explain(*event);
+    }
+}
+
+void TcpCongTuner::explain(const tcp_cong_event& event)
+{
+    NetnsRegistry& netns = actuator_->netns();
+    netns.lookup(event.key.netns_cookie);  // a container's first connection may come first
+    const auto where = netns.describe(event.key.netns_cookie);
+    const auto& d = event.destination;
+    log(Severity::notice,
+        tcp_cong::preference_message(algorithms_, event, where) + ": " +
+            tcp_cong::preference_reason(algorithms_, d),
+        {{"MESSAGE_ID", std::string(preference_changed.message_id)},
+         {"BPFTUNE_TUNER", "tcp_cong"},
+         {"BPFTUNE_SCENARIO", std::string(preference_changed.name)},
+         {"BPFTUNE_NETNS", where},
+         {"BPFTUNE_NETNS_COOKIE", std::to_string(event.key.netns_cookie)},
+         {"BPFTUNE_DESTINATION", tcp_cong::destination_text(event.key)},
+         {"BPFTUNE_OLD", tcp_cong::algorithm_name(algorithms_, event.previous)},
+         {"BPFTUNE_NEW", tcp_cong::algorithm_name(algorithms_, d.preferred)},
+         {"BPFTUNE_CONNECTIONS", std::to_string(tcp_cong::connections_of(d))},
+         {"BPFTUNE_REASON", tcp_cong::preference_reason(algorithms_, d)},
+         {"BPFTUNE_EVIDENCE", tcp_cong::preference_evidence(algorithms_, d)}});
+}
+
+void TcpCongTuner::leave_alone(NetnsCookie cookie)
+{
+    const __u8 yes = 1;
+    if (bpf_map_update_elem(bpf_map__fd(skeleton_->maps.netns_left_alone), &cookie, &yes,
+                            BPF_ANY) != 0)
+        log_warning("tcp_cong cannot step back in netns " + actuator_->netns().describe(cookie) +
+                    ": " + std::strerror(errno) + "; it goes on choosing there");
+}
+
+// A deleted namespace: its destinations and its administrator's choice go with it.
+void TcpCongTuner::forget(NetnsCookie cookie)
+{
+    bpf_map_delete_elem(bpf_map__fd(skeleton_->maps.netns_left_alone), &cookie);
+    const int fd = bpf_map__fd(skeleton_->maps.destinations);
+    for (const auto& destination : destinations())
+        if (destination.key.netns_cookie == cookie)
+            bpf_map_delete_elem(fd, &destination.key);
+}
+
+std::vector<Destination> TcpCongTuner::destinations() const
+{
+    std::vector<Destination> found;
+    const int fd = bpf_map__fd(skeleton_->maps.destinations);
+    // LRU evictions can send the walk back to the start: never walk more than the map holds.
+    const auto entries_max = bpf_map__max_entries(skeleton_->maps.destinations);
+    tcp_cong_key key{}, next{};
+    for (bool first = true; found.size() < entries_max &&
+                            bpf_map_get_next_key(fd, first ? nullptr : &key, &next) == 0;
+         first = false) {
+        Destination destination{next, {}};
+        if (bpf_map_lookup_elem(fd, &next, &destination.state) == 0)
+            found.push_back(destination);
+        key = next;
+    }
+    return found;
+}
+
+TunerView TcpCongTuner::view() const
+{
+    auto found = destinations();
+    std::ranges::sort(found, std::greater{}, [](const Destination& d) {
+        return tcp_cong::connections_of(d.state);
+    });
+    TunerView view;
+    view.description = "per destination: connections given each algorithm, what each cost, "
+                       "min RTT and delivery rate";
+    view.columns = {"NETNS", "DESTINATION", "PREFERRED", "ALGORITHM", "CHOSEN", "LEARNED",
+                    "COST", "MIN RTT", "RATE"};
+    NetnsRegistry& netns = actuator_->netns();
+    for (std::size_t i = 0; i < found.size() && i < view_rows_max; ++i) {
+        const auto& [key, state] = found[i];
+        auto details = tcp_cong::destination_json(algorithms_, key, state, netns.describe(key.netns_cookie));
+        for (const auto& row : tcp_cong::view_rows(details))
+            view.rows.push_back(row);
+        view.details.push_back(std::move(details));
+    }
+    if (found.size() > view_rows_max)
+        view.note = std::to_string(view_rows_max) + " of " + std::to_string(found.size()) +
+                    " destinations shown, those with the most connections";
+    return view;
+}
+
+std::vector<std::string> TcpCongTuner::statistics() const
+{
+    if (!skeleton_)
+        return {};
+    const auto* bss = skeleton_->bss;
+    return {"tcp_cong: hooks " + join(hooks_) + "; chooses among " + join(algorithms_),
+            "tcp_cong: " + std::to_string(bss->connections_chosen) + " connections given an "
+            "algorithm, " + std::to_string(bss->connections_loss_switched) +
+                " moved to bbr after loss, " + std::to_string(bss->connections_application_owned) +
+                " left to the application's own choice, " +
+                std::to_string(bss->setsockopt_failures) + " refused by the kernel, " +
+                std::to_string(bss->bpftune_lost_events) + " events lost (ring buffer full), " +
+                std::to_string(inbox_ ? inbox_->dropped() : 0) + " dropped (inbox full)"};
+}
+
+}  // namespace
+
+std::unique_ptr<Tuner> make_tcp_cong_tuner()
+{
+    return std::make_unique<TcpCongTuner>();
+}
+
+}  // namespace bpftune

@@ -1,0 +1,14 @@
+// tcp_cong: gives each new TCP connection the congestion-control algorithm that has delivered
+// best towards its destination (learned per destination and namespace), and moves a
+// connection that loses more than 1/64 of its segments to bbr.
+#pragma once
+
+#include "tuner/tuner.hpp"
+
+#include <memory>
+
+namespace bpftune {
+
+std::unique_ptr<Tuner> make_tcp_cong_tuner();
+
+}  // namespace bpftune

@@ -1,0 +1,188 @@
+// The sockops program's decisions, run as plain functions (the kernel cannot test-run sockops).
+#include "tcp_cong_policy.h"
+
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+
+#include <array>
+#include <random>
+
+namespace {
+
+constexpr __u32 cubic = 0, bbr = 1, reno = 2;
+constexpr __u32 three_arms = 3;
+
+tcp_cong_destination fresh_destination()
+{
+    tcp_cong_destination d{};
+    d.preferred = TCP_CONG_NO_ARM;
+    return d;
+}
+
+__u32 ip4(const char* text)
+{
+    in_addr address{};
+    inet_pton(AF_INET, text, &address);
+    return address.s_addr;
+}
+
+std::array<__u32, 4> ip6(const char* text)
+{
+    std::array<__u32, 4> words{};
+    inet_pton(AF_INET6, text, words.data());
+    return words;
+}
+
+// Feeds `count` connections of one algorithm with the same outcome.
+void learn_many(tcp_cong_destination& d, __u32 arm, int count, __u32 min_rtt_us, __u64 rate)
+{
+    for (int i = 0; i < count; ++i)
+        tcp_cong_learn(&d, three_arms, arm, min_rtt_us, rate);
+}
+
+}  // namespace
+
+TEST_CASE("IPv4 destinations are one address each; loopback and self-connections are none")
+{
+    const std::array<__u32, 4> none{};
+    tcp_cong_key key{};
+    REQUIRE(tcp_cong_make_key(&key, 7, false, ip4("10.1.0.2"), none.data(), ip4("10.1.0.1"),
+                              none.data()));
+    CHECK(key.netns_cookie == 7);
+    CHECK(key.address[2] == htonl(0xffff));
+    CHECK(key.address[3] == ip4("10.1.0.2"));
+    CHECK_FALSE(tcp_cong_make_key(&key, 7, false, ip4("127.0.0.53"), none.data(),
+                                  ip4("127.0.0.1"), none.data()));
+    CHECK_FALSE(tcp_cong_make_key(&key, 7, false, ip4("10.1.0.1"), none.data(),
+                                  ip4("10.1.0.1"), none.data()));
+}
+
+TEST_CASE("a v4-mapped peer of a dual-stack socket is the same IPv4 destination")
+{
+    const std::array<__u32, 4> none{};
+    tcp_cong_key plain{}, mapped{};
+    REQUIRE(tcp_cong_make_key(&plain, 1, false, ip4("192.0.2.9"), none.data(), 0, none.data()));
+    const auto remote = ip6("::ffff:192.0.2.9");
+    const auto local = ip6("::ffff:192.0.2.1");
+    REQUIRE(tcp_cong_make_key(&mapped, 1, true, 0, remote.data(), 0, local.data()));
+    CHECK(std::equal(std::begin(plain.address), std::end(plain.address), mapped.address));
+}
+
+TEST_CASE("IPv6 destinations are /64 prefixes; ::1 is none")
+{
+    tcp_cong_key a{}, b{};
+    const auto local = ip6("2001:db8:1::1");
+    const auto first = ip6("2001:db8:2:3::10");
+    const auto second = ip6("2001:db8:2:3:aaaa::7");
+    REQUIRE(tcp_cong_make_key(&a, 1, true, 0, first.data(), 0, local.data()));
+    REQUIRE(tcp_cong_make_key(&b, 1, true, 0, second.data(), 0, local.data()));
+    CHECK(std::equal(std::begin(a.address), std::end(a.address), b.address));
+    CHECK(a.address[2] == 0);
+    const auto loopback = ip6("::1");
+    CHECK_FALSE(tcp_cong_make_key(&a, 1, true, 0, loopback.data(), 0, loopback.data()));
+}
+
+TEST_CASE("warm-up gives every algorithm its connections before any is preferred")
+{
+    auto d = fresh_destination();
+    std::array<int, 3> given{};
+    for (int i = 0; i < 3 * TCP_CONG_WARMUP_CHOICES; ++i) {
+        const __u32 arm = tcp_cong_choose(&d, three_arms, 0);
+        ++given[arm];
+        ++d.arms[arm].chosen;
+    }
+    CHECK(given == std::array<int, 3>{2, 2, 2});
+}
+
+TEST_CASE("cost is the relative shortfall of rate plus the relative excess of min RTT")
+{
+    auto d = fresh_destination();
+    tcp_cong_learn(&d, three_arms, bbr, 50000, 10000000);
+    tcp_cong_learn(&d, three_arms, cubic, 75000, 5000000);
+    CHECK(tcp_cong_cost(&d, bbr) == 0);
+    CHECK(tcp_cong_cost(&d, cubic) == 500000 + 500000);
+    CHECK(tcp_cong_cost(&d, reno) == 2 * TCP_CONG_COST_SCALE);  // never sampled
+}
+
+TEST_CASE("an RTT far above the best adds at most one full unit of cost")
+{
+    auto d = fresh_destination();
+    tcp_cong_learn(&d, three_arms, bbr, 1000, 100);
+    tcp_cong_learn(&d, three_arms, cubic, 900000, 100);
+    CHECK(tcp_cong_cost(&d, cubic) == TCP_CONG_COST_SCALE);
+}
+
+TEST_CASE("the cheapest algorithm becomes preferred once every one has been sampled")
+{
+    auto d = fresh_destination();
+    CHECK_FALSE(tcp_cong_learn(&d, three_arms, cubic, 50000, 1000000));
+    CHECK_FALSE(tcp_cong_learn(&d, three_arms, bbr, 50000, 8000000));
+    CHECK(d.preferred == TCP_CONG_NO_ARM);
+    CHECK(tcp_cong_learn(&d, three_arms, reno, 50000, 900000));
+    CHECK(d.preferred == bbr);
+}
+
+TEST_CASE("an algorithm that never yields a sample does not keep the others from being preferred")
+{
+    auto d = fresh_destination();
+    learn_many(d, cubic, 5, 50000, 1000000);
+    learn_many(d, bbr, 6, 50000, 8000000);
+    CHECK(d.preferred == TCP_CONG_NO_ARM);
+    CHECK(tcp_cong_learn(&d, three_arms, bbr, 50000, 8000000));
+    CHECK(d.preferred == bbr);
+}
+
+TEST_CASE("a nearly equal rival does not take over; a clearly cheaper one does")
+{
+    auto d = fresh_destination();
+    learn_many(d, cubic, 4, 50000, 10000000);
+    learn_many(d, bbr, 4, 50000, 9000000);
+    learn_many(d, reno, 1, 50000, 5000000);
+    REQUIRE(d.preferred == cubic);
+    // bbr a little better than cubic now: within the margin, cubic stays.
+    learn_many(d, bbr, 1, 50000, 10100000);
+    CHECK(d.preferred == cubic);
+    // cubic collapses (loss appeared): bbr takes over.
+    learn_many(d, cubic, 3, 50000, 1000000);
+    CHECK(d.preferred == bbr);
+}
+
+TEST_CASE("exploration decays from half of connections to 1 in 32")
+{
+    CHECK(tcp_cong_explore_per_1024(0) == 512);
+    CHECK(tcp_cong_explore_per_1024(12) == 256);
+    CHECK(tcp_cong_explore_per_1024(60) == 64);
+    CHECK(tcp_cong_explore_per_1024(100000) == 32);
+}
+
+TEST_CASE("after warm-up most connections get the preferred algorithm, the rest explore others")
+{
+    auto d = fresh_destination();
+    for (auto& arm : d.arms)
+        arm.chosen = 10;
+    learn_many(d, bbr, 100, 50000, 9000000);
+    learn_many(d, cubic, 30, 50000, 1000000);
+    learn_many(d, reno, 30, 50000, 900000);
+    REQUIRE(d.preferred == bbr);
+    std::mt19937 random(1);
+    std::array<int, 3> given{};
+    for (int i = 0; i < 32000; ++i)
+        ++given[tcp_cong_choose(&d, three_arms, random())];
+    CHECK(given[bbr] > 30500);   // 31/32 = 31000 expected
+    CHECK(given[cubic] > 300);   // the rest split between the two others
+    CHECK(given[reno] > 300);
+}
+
+TEST_CASE("the loss rule wants more than 1/64 of segments retransmitted, and at least two")
+{
+    CHECK_FALSE(tcp_cong_loss_rule(1, 10));
+    CHECK(tcp_cong_loss_rule(2, 10));
+    CHECK_FALSE(tcp_cong_loss_rule(10, 640));
+    CHECK(tcp_cong_loss_rule(11, 640));
+}
+
+TEST_CASE("rates are bytes per second over the part of the connection measured")
+{
+    CHECK(tcp_cong_rate(1000000, 2000000000ULL) == 500000);
+    CHECK(tcp_cong_rate(1000, 0) == 0);
+}
