@@ -129,6 +129,8 @@ bench_daemon_tuners() {
 bench_lock_acquire() {
   [ -n "${BENCH_LOCK:-}" ] || return 0
   exec {_bench_lock_fd}>>"$BENCH_LOCK"
+  flock -n "$_bench_lock_fd" && return 0
+  bench_log "waiting for $BENCH_LOCK"
   flock "$_bench_lock_fd"
 }
 
