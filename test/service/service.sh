@@ -90,7 +90,7 @@ DESTDIR=$root "$meson_cmd" install -C "$build_root" --no-rebuild --quiet >"$work
 unit=$root/lib/systemd/system/bpftune.service
 [ -f "$unit" ] || fail "meson install did not install bpftune.service"
 [ -f "$root/usr/lib/systemd/catalog/bpftune.catalog" ] || fail "the catalog was not installed"
-for page in bpftune.8 bpftune-tcp_buffer.8; do
+for page in bpftune.8 bpftune-tcp_buffer.8 bpftune-tcp_cong.8; do
   man_path=$("$meson_cmd" introspect --installed "$build_root" |
     jq -r --arg p "/$page" 'to_entries[] | select(.key | endswith($p)) | .value')
   [ -n "$man_path" ] && [ -s "$root$man_path" ] || fail "the man page $page was not installed"

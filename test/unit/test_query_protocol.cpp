@@ -89,3 +89,17 @@ TEST_CASE("replies are one JSON line with ok and either reply or error")
     CHECK_FALSE(parse_reply("garbage").has_value());
     CHECK_FALSE(parse_reply("{\"reply\":1}").has_value());
 }
+
+TEST_CASE("a tuner's name asks for its own view, only when such a view exists")
+{
+    const std::vector<std::string> views{"tcp_cong"};
+    auto request = parse_request(R"({"request":"tcp_cong"})", views);
+    REQUIRE(request.has_value());
+    CHECK(request->kind == RequestKind::view);
+    CHECK(request->name == "tcp_cong");
+    CHECK_FALSE(parse_request(R"({"request":"tcp_cong"})").has_value());
+    auto unknown = parse_request(R"({"request":"tcp_bogus"})", views);
+    REQUIRE_FALSE(unknown.has_value());
+    CHECK(unknown.error().message().find("rollback, jtunables, jstatus, tcp_cong") !=
+          std::string::npos);
+}

@@ -38,6 +38,18 @@ private:
     std::vector<TunableSpec> tunables_{rmem_spec()};
 };
 
+// A tuner with a view of its own, as tcp_cong has.
+class ViewTuner : public FakeTuner {
+public:
+    std::string_view name() const override { return "tcp_cong"; }
+    bool has_view() const override { return true; }
+    TunerView view() const override
+    {
+        return {"per destination", {"DESTINATION", "PREFERRED"}, {{"10.0.0.2", "bbr"}},
+                json::array{json::object{{"destination", "10.0.0.2"}}}, "1 of 1 shown"};
+    }
+};
+
 ChangeRecord change(std::int64_t from, std::int64_t to, NetnsCookie cookie)
 {
     return ChangeRecord{.tuner = "tcp_buffer",
@@ -168,4 +180,52 @@ TEST_CASE("status reads the live value; rollback restores the original unless an
     auto skipped = only_row(rollback_reply(sources), "rollback");
     CHECK_FALSE(skipped.at("run").as_bool());
     CHECK(skipped.at("note").as_string().find("administrator") != std::string::npos);
+}
+
+TEST_CASE("a running tuner's view is a reply of its own, and help lists it")
+{
+    auto netns = NetnsRegistry::create();
+    REQUIRE(netns.has_value());
+    ChangeLog changes;
+    Actuator actuator(*netns, changes);
+    ViewTuner tuner;
+    FakeTuner plain;
+    TunerRoster roster;
+    roster.active(plain);
+    roster.active(tuner);
+    const LiveSources sources{roster, actuator, changes};
+
+    CHECK(roster.view_names() == std::vector<std::string>{"tcp_cong"});
+    const auto reply = view_reply(sources, "tcp_cong");
+    CHECK(json::serialize(reply.at("columns")) == R"(["DESTINATION","PREFERRED"])");
+    CHECK(json::serialize(reply.at("rows")) == R"([["10.0.0.2","bbr"]])");
+    CHECK(reply.at("details").as_array().size() == 1);
+    CHECK(reply.at("note").as_string() == "1 of 1 shown");
+    const auto help = help_reply(roster);
+    const auto& requests = help.at("requests").as_array();
+    CHECK(requests.back().at("name").as_string() == "tcp_cong");
+    CHECK(requests.back().at("description").as_string() == "per destination");
+
+    roster.failed("tcp_cong", "test");
+    CHECK(roster.view_names().empty());
+    CHECK(view_reply(sources, "tcp_cong").at("error").as_string() == "the tuner is not running");
+}
+
+TEST_CASE("listeners hear of each tunable an admin takes, while their handle lives")
+{
+    auto netns = NetnsRegistry::create();
+    REQUIRE(netns.has_value());
+    ChangeLog changes;
+    Actuator actuator(*netns, changes);
+    std::vector<std::pair<NetnsCookie, std::string>> heard;
+    {
+        auto listener = actuator.when_admin_takes(
+            [&](NetnsCookie cookie, const std::string& tunable) { heard.emplace_back(cookie, tunable); });
+        actuator.hand_to_admin(7, "net.ipv4.tcp_congestion_control");
+    }
+    actuator.hand_to_admin(8, "net.ipv4.tcp_rmem");  // the handle is gone: not heard
+    REQUIRE(heard.size() == 1);
+    CHECK(heard[0].first == 7);
+    CHECK(heard[0].second == "net.ipv4.tcp_congestion_control");
+    CHECK(actuator.owned_by_admin(8, "net.ipv4.tcp_rmem"));
 }

@@ -77,3 +77,18 @@ TEST_CASE("a reply without the promised members is an exception, not a crash")
     CHECK_THROWS(render_reply(RequestKind::status, boost::json::parse("{}")));
     CHECK_THROWS(render_reply(RequestKind::tuners, boost::json::parse("[1]")));
 }
+
+TEST_CASE("a tuner's view prints as its table and note; an empty one says so")
+{
+    const auto reply = boost::json::parse(R"({"tuner":"tcp_cong","description":"d",
+      "columns":["DESTINATION","PREFERRED"],"rows":[["10.0.0.2","bbr"],["10.0.0.3","-"]],
+      "details":[],"note":"2 of 9 shown"})");
+    CHECK(render_reply(RequestKind::view, reply) ==
+          "DESTINATION  PREFERRED\n"
+          "10.0.0.2     bbr\n"
+          "10.0.0.3     -\n"
+          "\n2 of 9 shown\n");
+    const auto empty = boost::json::parse(
+        R"({"tuner":"tcp_cong","description":"d","columns":["A"],"rows":[],"details":[],"note":""})");
+    CHECK(render_reply(RequestKind::view, empty) == "tcp_cong has nothing to show yet.\n");
+}
