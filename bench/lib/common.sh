@@ -123,6 +123,12 @@ bench_daemon_tuners() {
     jq -r '[.tuners[] | select(.state == "active") | .name] | join(", ")'
 }
 
+# True when a piece of work of SECONDS still ends before BENCH_DEADLINE (epoch seconds), if
+# one is set: a long run cut to the time there is leaves rows out whole, and says which.
+bench_fits() {
+  [ -z "${BENCH_DEADLINE:-}" ] || [ $(($(date +%s) + $1)) -le "$BENCH_DEADLINE" ]
+}
+
 # With BENCH_LOCK set (a lock file such as /tmp/bpftune-heavy.lock), each measured repetition
 # holds that lock, so other heavy jobs run between repetitions but never during one. Unset when
 # the whole run is already wrapped in flock: taking the same lock again would deadlock.

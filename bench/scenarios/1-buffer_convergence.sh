@@ -114,8 +114,15 @@ run_once() {
   topo_down 2>/dev/null
 }
 
+# What one case takes: each mode's transfer plus about 15 s of set-up and teardown.
+case_s=$((BENCH_REPS * 3 * (transfer_s + 15)))
+skipped=""
 for case in $cases; do
   side=${case%%:*} rtt_ms=${case#*:}
+  if ! bench_fits "$case_s"; then
+    skipped+=" tcp_$side at RTT $rtt_ms ms;"
+    continue
+  fi
   for ((rep = 1; rep <= BENCH_REPS; rep++)); do
     # Modes interleave within a repetition, so a slow drift of the machine hits them alike.
     for mode in $modes; do
@@ -126,4 +133,5 @@ for case in $cases; do
     done
   done
 done
+[ -z "$skipped" ] || bench_note "Not run, for lack of time (BENCH_DEADLINE):${skipped%;}."
 bench_note "Link 500 Mbit/s (the emulator's rate; TCP goodput tops out near 95% of it), cubic, ${transfer_s} s iperf3 transfer; goodput measured at the receiver each second. BDP = rate x RTT. \"—\": 90% never reached. Changes: writes by bpftune to the lowered tunable (the static row is set once before the transfer)."
