@@ -47,7 +47,7 @@ struct tcp_cong_sock {
 	__u64 start_ns;
 	__u64 acked_at_start;
 	__u32 arm;
-	__u32 pad;
+	__u32 exploring;	/* given another algorithm than the preferred one */
 };
 
 struct {
@@ -61,6 +61,7 @@ struct {
 __u64 connections_chosen = 0;
 __u64 connections_application_owned = 0;
 __u64 connections_loss_switched = 0;
+__u64 connections_fell_back = 0;
 __u64 setsockopt_failures = 0;
 
 static __always_inline bool netns_allowed(__u64 cookie)
@@ -126,28 +127,30 @@ static __always_inline void report(const struct tcp_cong_key *key,
 	bpf_ringbuf_submit(e, 0);
 }
 
+/* The destination a connection counts for, or NULL (not one of ours, or evicted meanwhile). */
+static __always_inline struct tcp_cong_destination *destination_of(struct bpf_sock_ops *ctx,
+								   struct tcp_cong_key *key)
+{
+	if (!key_of(ctx, key))
+		return NULL;
+	return bpf_map_lookup_elem(&destinations, key);
+}
+
 /* Learns from the part of a connection that ran one algorithm. */
-static __always_inline void learn(struct bpf_sock_ops *ctx, struct tcp_cong_sock *s,
+static __always_inline void learn(struct bpf_sock_ops *ctx, const struct tcp_cong_key *key,
+				  struct tcp_cong_destination *d, struct tcp_cong_sock *s,
 				  __u64 now_ns)
 {
-	struct tcp_cong_key key = {};
-	struct tcp_cong_destination *d;
 	__u64 bytes = ctx->bytes_acked - s->acked_at_start;
 	__u32 arm = s->arm;
-	__u8 previous;
+	__u8 previous = d->preferred;
 
-	if (!key_of(ctx, &key))
-		return;
-	d = bpf_map_lookup_elem(&destinations, &key);
-	if (!d)
-		return;	/* evicted meanwhile */
-	previous = d->preferred;
 	barrier_var(arm);
 	if (arm >= TCP_CONG_MAX_ARMS)
 		return;
 	if (tcp_cong_learn(d, arm_count, arm, ctx->rtt_min,
 			   tcp_cong_rate(bytes, now_ns - s->start_ns)))
-		report(&key, d, previous);
+		report(key, d, previous);
 }
 
 static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
@@ -157,6 +160,7 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 	struct tcp_cong_destination *d;
 	struct tcp_cong_sock *s;
 	__u32 arm, flags = BPF_SOCK_OPS_STATE_CB_FLAG;
+	bool exploring;
 
 	if (!netns_allowed(bpf_get_netns_cookie(ctx)) || !key_of(ctx, &key))
 		return;
@@ -172,6 +176,7 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 			return;
 	}
 	arm = tcp_cong_choose(d, arm_count, bpf_get_prandom_u32());
+	exploring = d->preferred < arm_count && arm != d->preferred;
 	if (set_algorithm(ctx, arm))
 		return;
 	barrier_var(arm);
@@ -185,8 +190,9 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 	s->start_ns = bpf_ktime_get_ns();
 	s->acked_at_start = ctx->bytes_acked;
 	s->arm = arm;
-	/* Only a connection that can still be moved to bbr needs to hear of retransmissions. */
-	if (bbr_arm < TCP_CONG_MAX_ARMS && arm != bbr_arm)
+	s->exploring = exploring;
+	/* Only a connection that may still change algorithm needs to hear of retransmissions. */
+	if ((bbr_arm < TCP_CONG_MAX_ARMS && arm != bbr_arm) || exploring)
 		flags |= BPF_SOCK_OPS_RETRANS_CB_FLAG;
 	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags | flags);
 }
@@ -196,29 +202,43 @@ static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_s
 	struct tcp_cong_key key = {};
 	struct tcp_cong_destination *d;
 	struct tcp_cong_sock *s;
+	__u32 next;
 	__u64 now;
 
-	if (!tcp_cong_loss_rule(ctx->total_retrans, ctx->segs_out))
+	if (ctx->total_retrans < TCP_CONG_LOSS_MIN_RETRANS)
 		return;
 	s = bpf_sk_storage_get(&sock_arms, sk, 0, 0);
-	if (!s || s->arm == bbr_arm || bbr_arm >= TCP_CONG_MAX_ARMS)
+	if (!s || !(d = destination_of(ctx, &key)))
+		return;
+	next = tcp_cong_after_retransmit(s->arm, s->exploring, d->preferred, bbr_arm,
+					 ctx->total_retrans, ctx->segs_out);
+	if (next == s->arm)
 		return;
 	now = bpf_ktime_get_ns();
-	/* The part before the switch is evidence against the algorithm it ran, however short. */
-	learn(ctx, s, now);
-	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags & ~BPF_SOCK_OPS_RETRANS_CB_FLAG);
-	if (set_algorithm(ctx, bbr_arm))
+	/* The part before the change is evidence about the algorithm it ran, however short. */
+	learn(ctx, &key, d, s, now);
+	if (set_algorithm(ctx, next))
 		return;
-	s->arm = bbr_arm;
+	if (next == bbr_arm) {
+		__sync_fetch_and_add(&connections_loss_switched, 1);
+		__sync_fetch_and_add(&d->loss_switches, 1);
+	} else {
+		__sync_fetch_and_add(&connections_fell_back, 1);
+		__sync_fetch_and_add(&d->fallbacks, 1);
+	}
+	s->arm = next;
+	s->exploring = 0;
 	s->start_ns = now;
 	s->acked_at_start = ctx->bytes_acked;
-	__sync_fetch_and_add(&connections_loss_switched, 1);
-	if (key_of(ctx, &key) && (d = bpf_map_lookup_elem(&destinations, &key)))
-		__sync_fetch_and_add(&d->loss_switches, 1);
+	if (next == bbr_arm || bbr_arm >= TCP_CONG_MAX_ARMS)
+		bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags &
+					       ~BPF_SOCK_OPS_RETRANS_CB_FLAG);
 }
 
 static __always_inline void on_state_change(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
 {
+	struct tcp_cong_key key = {};
+	struct tcp_cong_destination *d;
 	struct tcp_cong_sock *s;
 
 	if (ctx->args[0] != TCP_ESTABLISHED)
@@ -226,9 +246,9 @@ static __always_inline void on_state_change(struct bpf_sock_ops *ctx, struct bpf
 	s = bpf_sk_storage_get(&sock_arms, sk, 0, 0);
 	if (!s || ctx->bytes_acked - s->acked_at_start < TCP_CONG_MIN_SAMPLE_BYTES)
 		return;
-	learn(ctx, s, bpf_ktime_get_ns());
+	if ((d = destination_of(ctx, &key)))
+		learn(ctx, &key, d, s, bpf_ktime_get_ns());
 }
-
 SEC("sockops")
 int bt_tcp_cong(struct bpf_sock_ops *ctx)
 {

@@ -36,8 +36,9 @@ struct tcp_cong_destination {
 	__u64 best_rate;	/* the highest delivery rate any connection reached */
 	__u32 best_min_rtt_us;	/* the lowest minimum RTT any connection saw */
 	__u32 loss_switches;	/* connections moved to bbr by the loss rule */
+	__u32 fallbacks;	/* exploring connections sent back to the preferred algorithm */
 	__u8 preferred;		/* arm index, or TCP_CONG_NO_ARM */
-	__u8 pad[7];
+	__u8 pad[3];
 };
 
 struct tcp_cong_event {

@@ -123,6 +123,8 @@ std::string preference_evidence(const Algorithms& algorithms, const tcp_cong_des
     }
     if (d.loss_switches)
         text += "; " + std::to_string(d.loss_switches) + " moved to bbr by the loss rule";
+    if (d.fallbacks)
+        text += "; " + std::to_string(d.fallbacks) + " exploring sent back after loss";
     return text;
 }
 
@@ -148,6 +150,7 @@ json::object destination_json(const Algorithms& algorithms, const tcp_cong_key& 
                                           : json::value(algorithm_name(algorithms, d.preferred))},
                         {"connections", connections_of(d)},
                         {"loss_switches", d.loss_switches},
+                        {"fallbacks", d.fallbacks},
                         {"best_min_rtt_us", d.best_min_rtt_us},
                         {"best_rate_bytes_per_s", d.best_rate},
                         {"algorithms", std::move(arms)}};

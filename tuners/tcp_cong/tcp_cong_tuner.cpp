@@ -133,6 +133,7 @@ private:
     void explain(const tcp_cong_event& event);
     void leave_alone(NetnsCookie cookie);
     void forget(NetnsCookie cookie);
+    std::vector<tcp_cong_key> destination_keys() const;
     std::vector<Destination> destinations() const;
 
     std::array<TunableSpec, 1> tunables_;
@@ -231,7 +232,8 @@ void TcpCongTuner::explain(const tcp_cong_event& event)
     netns.lookup(event.key.netns_cookie);  // a container's first connection may come first
     const auto where = netns.describe(event.key.netns_cookie);
     const auto& d = event.destination;
-    log(Severity::notice,
+    // A first preference is routine on a server with many clients; a change is news.
+    log(event.previous == TCP_CONG_NO_ARM ? Severity::info : Severity::notice,
         tcp_cong::preference_message(algorithms_, event, where) + ": " +
             tcp_cong::preference_reason(algorithms_, d),
         {{"MESSAGE_ID", std::string(preference_changed.message_id)},
@@ -261,31 +263,40 @@ void TcpCongTuner::forget(NetnsCookie cookie)
 {
     bpf_map_delete_elem(bpf_map__fd(skeleton_->maps.netns_left_alone), &cookie);
     const int fd = bpf_map__fd(skeleton_->maps.destinations);
-    for (const auto& destination : destinations())
-        if (destination.key.netns_cookie == cookie)
-            bpf_map_delete_elem(fd, &destination.key);
+    for (const auto& key : destination_keys())
+        if (key.netns_cookie == cookie)
+            bpf_map_delete_elem(fd, &key);
+}
+
+std::vector<tcp_cong_key> TcpCongTuner::destination_keys() const
+{
+    std::vector<tcp_cong_key> keys;
+    const int fd = bpf_map__fd(skeleton_->maps.destinations);
+    // LRU evictions can send the walk back to the start: never walk more than the map holds.
+    const auto entries_max = bpf_map__max_entries(skeleton_->maps.destinations);
+    tcp_cong_key next{};
+    while (keys.size() < entries_max &&
+           bpf_map_get_next_key(fd, keys.empty() ? nullptr : &keys.back(), &next) == 0)
+        keys.push_back(next);
+    return keys;
 }
 
 std::vector<Destination> TcpCongTuner::destinations() const
 {
     std::vector<Destination> found;
     const int fd = bpf_map__fd(skeleton_->maps.destinations);
-    // LRU evictions can send the walk back to the start: never walk more than the map holds.
-    const auto entries_max = bpf_map__max_entries(skeleton_->maps.destinations);
-    tcp_cong_key key{}, next{};
-    for (bool first = true; found.size() < entries_max &&
-                            bpf_map_get_next_key(fd, first ? nullptr : &key, &next) == 0;
-         first = false) {
-        Destination destination{next, {}};
-        if (bpf_map_lookup_elem(fd, &next, &destination.state) == 0)
+    for (const auto& key : destination_keys()) {
+        Destination destination{key, {}};
+        if (bpf_map_lookup_elem(fd, &key, &destination.state) == 0)
             found.push_back(destination);
-        key = next;
     }
     return found;
 }
 
 TunerView TcpCongTuner::view() const
 {
+    if (!skeleton_)
+        return {};
     auto found = destinations();
     std::ranges::sort(found, std::greater{}, [](const Destination& d) {
         return tcp_cong::connections_of(d.state);
@@ -317,7 +328,9 @@ std::vector<std::string> TcpCongTuner::statistics() const
     return {"tcp_cong: hooks " + join(hooks_) + "; chooses among " + join(algorithms_),
             "tcp_cong: " + std::to_string(bss->connections_chosen) + " connections given an "
             "algorithm, " + std::to_string(bss->connections_loss_switched) +
-                " moved to bbr after loss, " + std::to_string(bss->connections_application_owned) +
+                " moved to bbr after loss, " + std::to_string(bss->connections_fell_back) +
+                " sent back from exploring after loss, " +
+                std::to_string(bss->connections_application_owned) +
                 " left to the application's own choice, " +
                 std::to_string(bss->setsockopt_failures) + " refused by the kernel, " +
                 std::to_string(bss->bpftune_lost_events) + " events lost (ring buffer full), " +

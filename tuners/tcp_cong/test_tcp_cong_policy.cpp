@@ -147,12 +147,12 @@ TEST_CASE("a nearly equal rival does not take over; a clearly cheaper one does")
     CHECK(d.preferred == bbr);
 }
 
-TEST_CASE("exploration decays from half of connections to 1 in 32")
+TEST_CASE("exploration decays from a quarter of connections to 1 in 128")
 {
-    CHECK(tcp_cong_explore_per_1024(0) == 512);
-    CHECK(tcp_cong_explore_per_1024(12) == 256);
-    CHECK(tcp_cong_explore_per_1024(60) == 64);
-    CHECK(tcp_cong_explore_per_1024(100000) == 32);
+    CHECK(tcp_cong_explore_per_1024(0) == 256);
+    CHECK(tcp_cong_explore_per_1024(12) == 64);
+    CHECK(tcp_cong_explore_per_1024(60) == 16);
+    CHECK(tcp_cong_explore_per_1024(100000) == 8);
 }
 
 TEST_CASE("after warm-up most connections get the preferred algorithm, the rest explore others")
@@ -168,9 +168,9 @@ TEST_CASE("after warm-up most connections get the preferred algorithm, the rest 
     std::array<int, 3> given{};
     for (int i = 0; i < 32000; ++i)
         ++given[tcp_cong_choose(&d, three_arms, random())];
-    CHECK(given[bbr] > 30500);   // 31/32 = 31000 expected
-    CHECK(given[cubic] > 300);   // the rest split between the two others
-    CHECK(given[reno] > 300);
+    CHECK(given[bbr] > 31500);   // 127/128 = 31750 expected
+    CHECK(given[cubic] > 60);    // the rest split between the two others
+    CHECK(given[reno] > 60);
 }
 
 TEST_CASE("the loss rule wants more than 1/64 of segments retransmitted, and at least two")
@@ -179,6 +179,22 @@ TEST_CASE("the loss rule wants more than 1/64 of segments retransmitted, and at 
     CHECK(tcp_cong_loss_rule(2, 10));
     CHECK_FALSE(tcp_cong_loss_rule(10, 640));
     CHECK(tcp_cong_loss_rule(11, 640));
+}
+
+TEST_CASE("after a retransmission: the loss rule moves to bbr; exploration falls back at the second")
+{
+    // Not exploring, loss below 1/64: stays.
+    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, bbr, 5, 640) == cubic);
+    // Loss above 1/64: bbr, whether exploring or not.
+    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, bbr, 11, 640) == bbr);
+    CHECK(tcp_cong_after_retransmit(reno, true, cubic, bbr, 11, 640) == bbr);
+    // Exploring, loss below 1/64: back to the preferred one at the second retransmission.
+    CHECK(tcp_cong_after_retransmit(reno, true, bbr, bbr, 1, 640) == reno);
+    CHECK(tcp_cong_after_retransmit(reno, true, bbr, bbr, 2, 640) == bbr);
+    CHECK(tcp_cong_after_retransmit(bbr, true, cubic, bbr, 2, 640) == cubic);
+    // No preference (warm-up) or no bbr: nothing to go back or over to.
+    CHECK(tcp_cong_after_retransmit(reno, true, TCP_CONG_NO_ARM, bbr, 2, 640) == reno);
+    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, TCP_CONG_NO_ARM, 50, 640) == cubic);
 }
 
 TEST_CASE("rates are bytes per second over the part of the connection measured")
