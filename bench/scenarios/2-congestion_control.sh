@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Scenario 2, congestion control: a 100 Mbit/s emulated link with random loss {0, 1, 5, 10}%
+# and RTT {10, 100} ms; transfers with cubic on every socket, with bbr on every socket, and
+# with bpftune's tcp_cong choosing (after warm-up connections). Goodput of the measured
+# transfers, tcp_cong's as a share of the better static choice, and the connections it took
+# to settle. The contract with bench/run is in bench/README.md. BENCH_CONG_CASES (default
+# "10:0 10:1 10:5 10:10 100:0 100:1 100:5 100:10", RTT in ms:loss in %) narrows the matrix.
+set -euo pipefail
+source "$(dirname "$0")/../lib/common.sh"
+source "$BENCH_LIB/../../test/lib/topology.sh"
+BT_LIB=$BENCH_LIB/../../test/lib
+source "$BT_LIB/transfers.sh"
+bench_parse_args "$@"
+topo_require_root
+
+cases="10:0 10:1 10:5 10:10 100:0 100:1 100:5 100:10"
+measured_transfers=3
+warmup_transfers=12
+warmup_bytes=262144
+if [ "$BENCH_QUICK" = 1 ]; then
+  cases=100:5
+  measured_transfers=2
+  warmup_transfers=8
+fi
+cases=${BENCH_CONG_CASES:-$cases}
+
+# Larger transfers where they finish in reasonable time with cubic: 4 MiB at 10 ms, 1 MiB at
+# 100 ms (cubic at 10% loss moves about 0.5 Mbit/s there).
+transfer_bytes() { [ "$1" -le 10 ] && echo 4194304 || echo 1048576; }
+[ "$BENCH_QUICK" = 1 ] && transfer_bytes() { echo 262144; }
+
+mbit() { bench_calc 'b / 1e6' b="$1"; }
+
+# The connections tcp_cong had counted towards B when it last changed its preference there.
+connections_to_settle() {
+  sed -n "s/.*connections to $TOPO_B4 in netns $TOPO_NS_A now get .* over \([0-9]*\) connection.*/\1/p" \
+    "$BENCH_DAEMON_LOG" | tail -n 1 | grep . || echo null
+}
+
+# Sets tuned (bits/s), bbr_share and settled: a fresh daemon, warm-up, then measured transfers.
+measure_tcp_cong() {
+  local bytes=$1
+  bench_daemon_start "$TOPO_DIR/daemon" --netns "$TOPO_NS_A" --netns "$TOPO_NS_B"
+  bench_note "Active tuners: $(bench_daemon_tuners)."
+  tr_send "$warmup_transfers" "$warmup_bytes" >/dev/null || bench_die "warm-up transfers failed"
+  tuned=$(tr_send "$measured_transfers" "$bytes") || bench_die "measured transfers failed"
+  bbr_share=$(tr_algorithms | awk '$1 == "bbr" { n++ } END { printf "%.2f\n", n / NR }')
+  settled=$(connections_to_settle)
+  bench_daemon_stop
+  cp "$BENCH_DAEMON_LOG" "$BENCH_OUT/detail/$label-$rep.bpftune.log"
+}
+
+run_once() {
+  local rtt_ms=$1 loss=$2 rep=$3 bytes cubic bbr best tuned bbr_share settled
+  bytes=$(transfer_bytes "$rtt_ms")
+  label=rtt${rtt_ms}-loss${loss}
+  topo_up --rate 100mbit --rtt "${rtt_ms}ms" --loss "$loss" --seed "$rep"
+  topo_on_down bench_daemon_stop
+  for host in a b; do
+    topo_sysctl "$host" net.ipv4.tcp_rmem="4096 131072 16777216" net.ipv4.tcp_wmem="4096 16384 16777216"
+  done
+  tr_serve
+  cubic=$(tr_send "$measured_transfers" "$bytes" --congestion cubic) || bench_die "cubic transfers failed"
+  bbr=$(tr_send "$measured_transfers" "$bytes" --congestion bbr) || bench_die "bbr transfers failed"
+  measure_tcp_cong "$bytes"
+  best=$(( cubic > bbr ? cubic : bbr ))
+  bench_emit "Congestion control: goodput of ${measured_transfers} measured transfers (Mbit/s), 100 Mbit/s link" \
+    "RTT $rtt_ms ms, loss $loss%" "$rep" \
+    "cubic=$(mbit "$cubic")" "bbr=$(mbit "$bbr")" "tcp_cong=$(mbit "$tuned")" \
+    "tcp_cong / better static=$(bench_calc 't / b' t="$tuned" b="$best")" \
+    "tcp_cong measured on bbr=$bbr_share" \
+    "connections to settle=$settled"
+  topo_down 2>/dev/null
+}
+
+mkdir -p "$BENCH_OUT/detail"
+for case in $cases; do
+  rtt_ms=${case%%:*} loss=${case#*:}
+  for ((rep = 1; rep <= BENCH_REPS; rep++)); do
+    bench_log "RTT $rtt_ms ms, loss $loss%, repetition $rep"
+    bench_lock_acquire
+    run_once "$rtt_ms" "$loss" "$rep"
+    bench_lock_release
+  done
+done
+bench_note "Each repetition: a new emulated link (loss seeded by the repetition number), then ${measured_transfers} transfers with cubic on every socket, ${measured_transfers} with bbr on every socket, and ${measured_transfers} chosen by tcp_cong after ${warmup_transfers} warm-up transfers of 256 KiB to the same destination (a fresh daemon each time, so it learns from nothing). Transfers: 4 MiB at RTT 10 ms, 1 MiB at 100 ms, one connection each; goodput = bytes / time until the receiver read them all. \"connections to settle\": connections tcp_cong had made towards the destination when it last changed its preferred algorithm."
