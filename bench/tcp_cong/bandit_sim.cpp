@@ -1,8 +1,9 @@
 // How fast tcp_cong's choice settles, against Oracle bpftune's fixed 5% epsilon-greedy, on
 // simulated destinations: each connection's delivery rate is drawn around its algorithm's
 // mean for that path. Our policy is the very header the sockops program runs
-// (tcp_cong_policy.h); Oracle's is modelled from its documented rules (4 connections before
-// learning, a uniformly random algorithm 1 time in 20, a 1/4 moving average of the same cost).
+// (tcp_cong_policy.h); Oracle's is modelled from its documented rules (learning once the
+// host was seen four times, so three connections on the default first; a uniformly random
+// algorithm 1 time in 20; a 1/4 moving average of a cost like ours).
 //
 //   bpftune-bench-bandit [DESTINATIONS] [CONNECTIONS] [SEED]
 // prints one JSON object per path and policy: {"path", "policy", "metrics": {...}}.

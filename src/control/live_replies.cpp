@@ -177,7 +177,7 @@ json::value view_reply(const LiveSources& sources, std::string_view tuner)
     for (const auto& row : view.rows)
         rows.push_back(json::array(row.begin(), row.end()));
     return json::object{{"tuner", tuner},
-                        {"description", view.description},
+                        {"description", info->running->view_description()},
                         {"columns", std::move(columns)},
                         {"rows", std::move(rows)},
                         {"details", view.details},

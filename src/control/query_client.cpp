@@ -95,7 +95,8 @@ int run_query(const std::string& request_name, bool json, ViewNames tuner_names,
     if (!reply) {
         std::fprintf(stderr, "bpftune: the daemon answered '%s' with an error: %s\n",
                      request_name.c_str(), reply.error().message().c_str());
-        return 1;
+        // A tuner without a view of its own (or not running) is an unknown query after all.
+        return request == &view && reply.error().message().starts_with("unknown request") ? 2 : 1;
     }
     return print_reply(*request, json, *reply);
 }

@@ -107,9 +107,9 @@ json::value help_reply(const TunerRoster& roster)
     for (const auto& info : request_catalog())
         requests.push_back(json::object{{"name", info.name}, {"description", info.description}});
     for (const auto& info : roster.tuners())
-        if (info.running && info.running->has_view())
+        if (info.running && !info.running->view_description().empty())
             requests.push_back(json::object{{"name", info.name},
-                                            {"description", info.running->view().description}});
+                                            {"description", info.running->view_description()}});
     return json::object{{"requests", std::move(requests)}};
 }
 

@@ -68,7 +68,7 @@ std::vector<std::string> TunerRoster::view_names() const
 {
     std::vector<std::string> names;
     for (const auto& info : tuners_)
-        if (info.running && info.running->has_view())
+        if (info.running && !info.running->view_description().empty())
             names.push_back(info.name);
     return names;
 }

@@ -16,7 +16,9 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -47,8 +49,12 @@ public:
         if (!root)
             return;
         path_ = root->path() + "/bpftune-support-" + std::to_string(::getpid());
+        ::rmdir(path_.c_str());  // left by a probe that was killed, with a pid reused
         if (::mkdir(path_.c_str(), 0700) == 0)
             fd_.reset(::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!fd_)
+            line("cgroup for probing cgroup programs",
+                 "cannot create " + path_ + ": " + std::strerror(errno));
         root_ = std::make_unique<CgroupRoot>(std::move(*root));
     }
     ~ProbeCgroup()
@@ -103,7 +109,7 @@ int report_support()
         ChangeLog changes;
         Actuator actuator(*netns, changes);
         TunerContext context{io.get_executor(), actuator, router, {(*ring)->map_fd()}, 4,
-                             probe_cgroup.fd()};
+                             probe_cgroup.fd(), true};
         auto tuner = entry.make();
         auto attached = tuner->attach(context);
         if (attached) {

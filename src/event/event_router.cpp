@@ -16,12 +16,12 @@ void EventRouter::unsubscribe(std::uint16_t tuner_id)
 
 void EventRouter::dispatch(RawRecord record)
 {
-    bpftune_event_header header;
-    if (record.size() < sizeof header) {
+    const auto read = record_as<bpftune_event_header>(record);
+    if (!read) {
         ++counters_.malformed;
         return;
     }
-    std::memcpy(&header, record.data(), sizeof header);
+    const bpftune_event_header& header = *read;
     if (header.version != BPFTUNE_EVENT_VERSION) {
         ++counters_.unknown_version;
         return;

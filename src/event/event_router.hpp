@@ -6,15 +6,28 @@
 #include "netns/netns_registry.hpp"
 
 #include <cstddef>
+#include <cstring>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
 
 namespace bpftune {
 
 using RawRecord = std::span<const std::byte>;
+
+// A record as the struct BPF sent, or nothing when it is too short to be one.
+template <class Record>
+std::optional<Record> record_as(RawRecord raw)
+{
+    Record record;
+    if (raw.size() < sizeof record)
+        return std::nullopt;
+    std::memcpy(&record, raw.data(), sizeof record);
+    return record;
+}
 
 struct RouterCounters {
     std::uint64_t delivered = 0;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace bpftune {
 
@@ -18,8 +19,13 @@ std::optional<std::string> find_cgroup2_mount(std::string_view mountinfo);
 class CgroupRoot {
 public:
     static Result<CgroupRoot> open(const std::string& fallback_dir);
-    CgroupRoot(CgroupRoot&&) = default;
-    CgroupRoot& operator=(CgroupRoot&&) = default;
+    // Moved, the duty to unmount moves along: the moved-from root unmounts nothing.
+    CgroupRoot(CgroupRoot&& other) noexcept
+        : fd_(std::move(other.fd_)), path_(std::move(other.path_)),
+          mounted_by_us_(std::exchange(other.mounted_by_us_, false))
+    {
+    }
+    CgroupRoot& operator=(CgroupRoot&&) = delete;
     ~CgroupRoot();
 
     int fd() const { return fd_.get(); }

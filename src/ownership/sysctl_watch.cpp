@@ -88,10 +88,10 @@ Result<std::unique_ptr<SysctlWatch>> SysctlWatch::start(EventRouter& router, Act
 
 void SysctlWatch::on_write(NetnsCookie cookie, RawRecord record)
 {
-    sysctl_watch_event e;
-    if (record.size() < sizeof e)
+    const auto read = record_as<sysctl_watch_event>(record);
+    if (!read)
         return;
-    std::memcpy(&e, record.data(), sizeof e);
+    const sysctl_watch_event& e = *read;
     const auto name = sysctl_name_from_path(bounded_text(e.name, sizeof e.name));
     auto managed = parts_->managed.find(name);
     if (managed == parts_->managed.end())

@@ -28,11 +28,11 @@ struct TunerContext {
     BpfShared bpf;
     int learning_rate = 4;  // 0 (small steps) .. 4 (largest steps), as -r
     int cgroup_root_fd = -1;  // the cgroup v2 root, for cgroup programs (sockops)
+    bool probe_only = false;  // bpftune -S: attach to prove it can, change nothing
 };
 
 // A tuner's own query view (`bpftune -q <tuner>`): a table for people, details for scripts.
 struct TunerView {
-    std::string description;            // what the rows are, for `bpftune -q help`
     std::vector<std::string> columns;
     std::vector<std::vector<std::string>> rows;  // one text cell per column
     boost::json::array details;         // the same rows with numbers, for --json
@@ -59,8 +59,9 @@ public:
     virtual std::vector<std::string> hooks() const = 0;
     // Counters worth showing at exit and in status (lost events, sampling).
     virtual std::vector<std::string> statistics() const { return {}; }
-    // What the tuner has learned, if it has a view of its own (read live, on request).
-    virtual bool has_view() const { return false; }
+    // What the tuner has learned, if it has a view of its own: what the view shows (empty:
+    // no view), and the view itself, read live on request.
+    virtual std::string_view view_description() const { return {}; }
     virtual TunerView view() const { return {}; }
 };
 

@@ -58,14 +58,16 @@ while IFS=$'\t' read -r netns sysctl current; do
   if [ "$netns" = host ]; then actual=$(sysctl_rmem_of "$sysctl"); else actual=$(sysctl_rmem_of "$sysctl" ip netns exec "$netns"); fi
   [ "$current" = "$actual" ] || fail "status shows $sysctl = $current in $netns, sysctl says $actual"
   rows=$((rows + 1))
-done < <(query jstatus | jq -r '.tunables[] | select(.current != null) | [.netns, .sysctl, (.current | join(" "))] | @tsv')
+done < <(query jstatus | jq -r '.tunables[] | select(.current != null) | [.netns, .sysctl, (.current | if type == "array" then map(tostring) | join(" ") else . end)] | @tsv')
 [ "$rows" -ge 4 ] || fail "status has only $rows rows with values"
 
 # A watched namespace that vanishes gets a note, not an error.
 gone_cookie=$(query jstatus | jq --arg ns "$GONE" 'first(.tunables[] | select(.netns == $ns)) | .netns_cookie')
 [ -n "$gone_cookie" ] || fail "status has no row for $GONE"
 ip netns del "$GONE"
-query jstatus | jq -e --argjson c "$gone_cookie" '[.tunables[] | select(.netns_cookie == $c)] | length == 2 and
+per_netns=$(query jtunables | jq '[.tunables[] | select(.scope == "per_netns")] | length')
+query jstatus | jq -e --argjson c "$gone_cookie" --argjson n "$per_netns" \
+  '[.tunables[] | select(.netns_cookie == $c)] | length == $n and
   all(.current == null and .note == "the namespace no longer exists")' >/dev/null ||
   fail "status does not note the vanished namespace: $(query jstatus)"
 

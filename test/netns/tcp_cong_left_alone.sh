@@ -6,11 +6,12 @@ source "$BT_LIB/daemon.sh"
 bt_topology_test --rtt 20ms --rate 100mbit --loss 5 --seed 3
 source "$BT_LIB/transfers.sh"
 tr_serve
-bt_start
+bt_start --netns "$TOPO_NS_A" --netns "$TOPO_NS_B"
 
 tr_send 6 262144 >/dev/null || fail "transfers failed"
-tr_algorithms | grep -qx bbr ||
-  fail "no connection tcp_cong chose for ended on bbr at 5% loss: $(tr_algorithms | tr '\n' ' ')"
+# Warm-up gives cubic and reno two connections each: at 5% loss the loss rule moves them.
+[ "$(tr_algorithms | sort -u)" = bbr ] ||
+  fail "connections tcp_cong chose for did not all end on bbr at 5% loss: $(tr_algorithms | tr '\n' ' ')"
 
 tr_send 6 262144 --congestion reno >/dev/null || fail "transfers with the application's choice failed"
 [ "$(tr_algorithms | sort -u)" = reno ] ||

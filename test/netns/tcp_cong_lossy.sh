@@ -11,7 +11,7 @@ done
 tr_serve
 
 cubic=$(tr_send 3 1048576 --congestion cubic) || fail "the cubic-only transfers failed"
-bt_start
+bt_start --netns "$TOPO_NS_A" --netns "$TOPO_NS_B"
 tr_send 12 262144 >/dev/null || fail "the warm-up transfers failed"
 tuned=$(tr_send 3 1048576) || fail "the measured transfers failed"
 echo "goodput: cubic alone $cubic bit/s, with tcp_cong $tuned bit/s; algorithms: $(tr_algorithms | tr '\n' ' ')"

@@ -9,7 +9,7 @@ for host in a b; do
 done
 tr_serve
 
-bt_start
+bt_start --netns "$TOPO_NS_A" --netns "$TOPO_NS_B"
 tr_send 12 262144 >/dev/null || fail "the warm-up transfers failed"
 # Interleaved, so a drift of the machine hits both alike: cubic set by the application (which
 # tcp_cong leaves alone), then one tcp_cong chooses for.

@@ -42,10 +42,10 @@ private:
 class ViewTuner : public FakeTuner {
 public:
     std::string_view name() const override { return "tcp_cong"; }
-    bool has_view() const override { return true; }
+    std::string_view view_description() const override { return "per destination"; }
     TunerView view() const override
     {
-        return {"per destination", {"DESTINATION", "PREFERRED"}, {{"10.0.0.2", "bbr"}},
+        return {{"DESTINATION", "PREFERRED"}, {{"10.0.0.2", "bbr"}},
                 json::array{json::object{{"destination", "10.0.0.2"}}}, "1 of 1 shown"};
     }
 };

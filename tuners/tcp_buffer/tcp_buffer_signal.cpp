@@ -29,10 +29,10 @@ std::string peer_text(const tcp_buffer_event& e)
 
 std::optional<Signal> decode(NetnsCookie cookie, RawRecord record)
 {
-    tcp_buffer_event e;
-    if (record.size() < sizeof e)
+    const auto read = record_as<tcp_buffer_event>(record);
+    if (!read)
         return std::nullopt;
-    std::memcpy(&e, record.data(), sizeof e);
+    const tcp_buffer_event& e = *read;
     switch (e.header.kind) {
     case TCP_BUFFER_RCVBUF_LIMITED:
     case TCP_BUFFER_SNDBUF_LIMITED: {

@@ -1,6 +1,7 @@
 #include "tcp_buffer_tuner.hpp"
 
 #include "bpf/bpf_handles.hpp"
+#include "core/text.hpp"
 #include "log/log.hpp"
 #include "tcp_buffer_messages.hpp"
 #include "tcp_buffer_policy.hpp"
@@ -42,14 +43,6 @@ constexpr Scenario memory_pressure{
     "memory_pressure", "TCP memory is near net.ipv4.tcp_mem pressure; buffers are not raised",
     "a08af788df7b4964b95967488f77f086"};
 constexpr std::array scenarios_{rmem_limited, wmem_limited, latency_correlated, memory_pressure};
-
-std::string join(const std::vector<std::string>& words)
-{
-    std::string text;
-    for (const auto& word : words)
-        text += (text.empty() ? "" : ", ") + word;
-    return text;
-}
 
 // TCP memory counters are host-wide, so the daemon's own /proc/net is the right one.
 std::string file_text(const char* path)

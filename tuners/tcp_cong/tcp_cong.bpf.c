@@ -10,7 +10,6 @@
 #define AF_INET6 10
 #define SOL_TCP 6
 #define TCP_CONGESTION 13
-#define TCP_ESTABLISHED 1
 
 /* Written by user space before load. */
 const volatile __u32 arm_count = 0;
@@ -48,6 +47,8 @@ struct tcp_cong_sock {
 	__u64 acked_at_start;
 	__u32 arm;
 	__u32 exploring;	/* given another algorithm than the preferred one */
+	__u32 retrans_at_start;	/* the handshake's retransmissions are not the path's loss */
+	__u32 pad;
 };
 
 struct {
@@ -62,6 +63,7 @@ __u64 connections_chosen = 0;
 __u64 connections_application_owned = 0;
 __u64 connections_loss_switched = 0;
 __u64 connections_fell_back = 0;
+__u64 connections_changed_elsewhere = 0;
 __u64 setsockopt_failures = 0;
 
 static __always_inline bool netns_allowed(__u64 cookie)
@@ -110,8 +112,37 @@ static __always_inline int set_algorithm(struct bpf_sock_ops *ctx, __u32 arm)
 	return 0;
 }
 
+/* Whether the socket still runs the algorithm tcp_cong gave it: an application may set its
+ * own after the connection was established, and then it is theirs. */
+static __always_inline bool still_ours(struct bpf_sock_ops *ctx, const struct tcp_cong_sock *s)
+{
+	char name[TCP_CONG_NAME_BYTES] = {};
+	__u32 arm = s->arm;
+
+	barrier_var(arm);
+	if (arm >= TCP_CONG_MAX_ARMS ||
+	    bpf_getsockopt(ctx, SOL_TCP, TCP_CONGESTION, name, sizeof(name)))
+		return false;
+	for (int i = 0; i < TCP_CONG_NAME_BYTES; i++) {
+		if (name[i] != arm_names[arm][i])
+			return false;
+		if (name[i] == 0)
+			break;
+	}
+	return true;
+}
+
+/* The socket is not tcp_cong's any more: no more callbacks, nothing more learned from it. */
+static __always_inline void let_go(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
+{
+	__sync_fetch_and_add(&connections_changed_elsewhere, 1);
+	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags &
+				       ~(BPF_SOCK_OPS_RETRANS_CB_FLAG | BPF_SOCK_OPS_STATE_CB_FLAG));
+	bpf_sk_storage_delete(&sock_arms, sk);
+}
+
 static __always_inline void report(const struct tcp_cong_key *key,
-				   const struct tcp_cong_destination *d, __u8 previous)
+				   const struct tcp_cong_destination *d, __u32 previous)
 {
 	struct tcp_cong_event *e = bpf_ringbuf_reserve(&bpftune_events, sizeof(*e), 0);
 
@@ -124,6 +155,7 @@ static __always_inline void report(const struct tcp_cong_key *key,
 	e->key = *key;
 	__builtin_memcpy(&e->destination, d, sizeof(*d));
 	e->previous = previous;
+	e->pad = 0;
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -136,21 +168,24 @@ static __always_inline struct tcp_cong_destination *destination_of(struct bpf_so
 	return bpf_map_lookup_elem(&destinations, key);
 }
 
-/* Learns from the part of a connection that ran one algorithm. */
+/* Learns from the part of a connection that ran one algorithm, if it lasted a round trip.
+ * The new preference is published with a compare-and-swap: of two CPUs learning at once,
+ * only the one that changed it reports the change. */
 static __always_inline void learn(struct bpf_sock_ops *ctx, const struct tcp_cong_key *key,
-				  struct tcp_cong_destination *d, struct tcp_cong_sock *s,
+				  struct tcp_cong_destination *d, const struct tcp_cong_sock *s,
 				  __u64 now_ns)
 {
 	__u64 bytes = ctx->bytes_acked - s->acked_at_start;
-	__u32 arm = s->arm;
-	__u8 previous = d->preferred;
+	__u32 arm = s->arm, before, after;
 
 	barrier_var(arm);
-	if (arm >= TCP_CONG_MAX_ARMS)
+	if (arm >= TCP_CONG_MAX_ARMS || !tcp_cong_long_enough(now_ns - s->start_ns, ctx->rtt_min))
 		return;
-	if (tcp_cong_learn(d, arm_count, arm, ctx->rtt_min,
-			   tcp_cong_rate(bytes, now_ns - s->start_ns)))
-		report(key, d, previous);
+	tcp_cong_record(d, arm_count, arm, ctx->rtt_min, tcp_cong_rate(bytes, now_ns - s->start_ns));
+	before = d->preferred;
+	after = tcp_cong_preference(d, arm_count);
+	if (after != before && __sync_val_compare_and_swap(&d->preferred, before, after) == before)
+		report(key, d, before);
 }
 
 static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
@@ -191,10 +226,16 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 	s->acked_at_start = ctx->bytes_acked;
 	s->arm = arm;
 	s->exploring = exploring;
+	s->retrans_at_start = ctx->total_retrans;
 	/* Only a connection that may still change algorithm needs to hear of retransmissions. */
 	if ((bbr_arm < TCP_CONG_MAX_ARMS && arm != bbr_arm) || exploring)
 		flags |= BPF_SOCK_OPS_RETRANS_CB_FLAG;
 	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags | flags);
+}
+
+static __always_inline void stop_retransmit_callbacks(struct bpf_sock_ops *ctx)
+{
+	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags & ~BPF_SOCK_OPS_RETRANS_CB_FLAG);
 }
 
 static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
@@ -202,23 +243,36 @@ static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_s
 	struct tcp_cong_key key = {};
 	struct tcp_cong_destination *d;
 	struct tcp_cong_sock *s;
-	__u32 next;
+	__u32 next, retransmits;
 	__u64 now;
 
-	if (ctx->total_retrans < TCP_CONG_LOSS_MIN_RETRANS)
-		return;
 	s = bpf_sk_storage_get(&sock_arms, sk, 0, 0);
-	if (!s || !(d = destination_of(ctx, &key)))
+	if (!s)
+		return;
+	retransmits = ctx->total_retrans - s->retrans_at_start;
+	if (retransmits < TCP_CONG_LOSS_MIN_RETRANS)
+		return;
+	if (!netns_allowed(bpf_get_netns_cookie(ctx))) {
+		stop_retransmit_callbacks(ctx);	/* an administrator took the namespace back */
+		return;
+	}
+	if (!(d = destination_of(ctx, &key)))
 		return;
 	next = tcp_cong_after_retransmit(s->arm, s->exploring, d->preferred, bbr_arm,
-					 ctx->total_retrans, ctx->segs_out);
+					 retransmits, ctx->segs_out);
 	if (next == s->arm)
 		return;
+	if (!still_ours(ctx, s)) {
+		let_go(ctx, sk);
+		return;
+	}
+	if (set_algorithm(ctx, next)) {
+		stop_retransmit_callbacks(ctx);
+		return;
+	}
 	now = bpf_ktime_get_ns();
 	/* The part before the change is evidence about the algorithm it ran, however short. */
 	learn(ctx, &key, d, s, now);
-	if (set_algorithm(ctx, next))
-		return;
 	if (next == bbr_arm) {
 		__sync_fetch_and_add(&connections_loss_switched, 1);
 		__sync_fetch_and_add(&d->loss_switches, 1);
@@ -230,25 +284,31 @@ static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_s
 	s->exploring = 0;
 	s->start_ns = now;
 	s->acked_at_start = ctx->bytes_acked;
-	if (next == bbr_arm || bbr_arm >= TCP_CONG_MAX_ARMS)
-		bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags &
-					       ~BPF_SOCK_OPS_RETRANS_CB_FLAG);
+	if (next == bbr_arm)
+		stop_retransmit_callbacks(ctx);
 }
 
+/* The end of a connection (TCP_CLOSE, after its last data was acknowledged or it was reset):
+ * what it delivered is final now, unlike at close() or shutdown(). */
 static __always_inline void on_state_change(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
 {
 	struct tcp_cong_key key = {};
 	struct tcp_cong_destination *d;
 	struct tcp_cong_sock *s;
 
-	if (ctx->args[0] != TCP_ESTABLISHED)
+	if (ctx->args[1] != TCP_CLOSE)
 		return;
 	s = bpf_sk_storage_get(&sock_arms, sk, 0, 0);
 	if (!s || ctx->bytes_acked - s->acked_at_start < TCP_CONG_MIN_SAMPLE_BYTES)
 		return;
+	if (!still_ours(ctx, s)) {
+		let_go(ctx, sk);
+		return;
+	}
 	if ((d = destination_of(ctx, &key)))
 		learn(ctx, &key, d, s, bpf_ktime_get_ns());
 }
+
 SEC("sockops")
 int bt_tcp_cong(struct bpf_sock_ops *ctx)
 {

@@ -37,16 +37,15 @@ struct tcp_cong_destination {
 	__u32 best_min_rtt_us;	/* the lowest minimum RTT any connection saw */
 	__u32 loss_switches;	/* connections moved to bbr by the loss rule */
 	__u32 fallbacks;	/* exploring connections sent back to the preferred algorithm */
-	__u8 preferred;		/* arm index, or TCP_CONG_NO_ARM */
-	__u8 pad[3];
+	__u32 preferred;	/* arm index, or TCP_CONG_NO_ARM; 32 bits for compare-and-swap */
 };
 
 struct tcp_cong_event {
 	struct bpftune_event_header header;
 	struct tcp_cong_key key;
 	struct tcp_cong_destination destination;	/* after the change */
-	__u8 previous;		/* arm index, or TCP_CONG_NO_ARM */
-	__u8 pad[7];
+	__u32 previous;		/* arm index, or TCP_CONG_NO_ARM */
+	__u32 pad;
 };
 
 #endif

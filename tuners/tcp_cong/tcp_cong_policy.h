@@ -46,6 +46,8 @@ TCP_CONG_INLINE bool tcp_cong_make_key(struct tcp_cong_key *key, __u64 netns_coo
 				       bool ipv6, __u32 remote_ip4, const __u32 remote_ip6[4],
 				       __u32 local_ip4, const __u32 local_ip6[4])
 {
+	bool link_local;
+
 	key->netns_cookie = netns_cookie;
 	if (ipv6 && remote_ip6[0] == 0 && remote_ip6[1] == 0 &&
 	    remote_ip6[2] == TCP_CONG_HTONL(0xffff)) {
@@ -69,11 +71,13 @@ TCP_CONG_INLINE bool tcp_cong_make_key(struct tcp_cong_key *key, __u64 netns_coo
 	if (remote_ip6[0] == local_ip6[0] && remote_ip6[1] == local_ip6[1] &&
 	    remote_ip6[2] == local_ip6[2] && remote_ip6[3] == local_ip6[3])
 		return false;
-	/* One /64 is one link: privacy addresses of a host change within it. */
+	/* One /64 is one link: privacy addresses of a host change within it. Not so for
+	 * link-local fe80::/10, the same prefix on every link: a peer there is its address. */
 	key->address[0] = remote_ip6[0];
 	key->address[1] = remote_ip6[1];
-	key->address[2] = 0;
-	key->address[3] = 0;
+	link_local = (remote_ip6[0] & TCP_CONG_HTONL(0xffc00000)) == TCP_CONG_HTONL(0xfe800000);
+	key->address[2] = link_local ? remote_ip6[2] : 0;
+	key->address[3] = link_local ? remote_ip6[3] : 0;
 	return true;
 }
 
@@ -93,13 +97,51 @@ TCP_CONG_INLINE __u64 tcp_cong_rate(__u64 bytes, __u64 duration_ns)
 
 	if (duration_us == 0)
 		return 0;
+	if (bytes >= (1ULL << 43))	/* 8 TiB: bytes * 10^6 would overflow */
+		return bytes / duration_us * 1000000ULL;
 	return bytes * 1000000ULL / duration_us;
 }
 
-/* An algorithm's cost towards a destination: how far its connections' min RTT lies above the
- * destination's best, plus how far their delivery rate falls short of the best, in
- * millionths. 0 is the best operating point seen; an arm never sampled costs the most. */
-TCP_CONG_INLINE __u32 tcp_cong_cost(const struct tcp_cong_destination *d, __u32 arm)
+/* Whether a part of a connection lasted long enough to say something: a round trip (the
+ * kernel's min RTT; unknown is ~0), and at least a millisecond. A rate over a few
+ * microseconds of one ACK burst means nothing. */
+TCP_CONG_INLINE bool tcp_cong_long_enough(__u64 duration_ns, __u32 min_rtt_us)
+{
+	__u64 floor_us = min_rtt_us == ~0U || min_rtt_us < 1000 ? 1000 : min_rtt_us;
+
+	return duration_ns >= floor_us * 1000;
+}
+
+/* What the costs are measured against: the best of the algorithms' averages towards the
+ * destination (the highest rate, the lowest min RTT). */
+struct tcp_cong_reference {
+	__u64 rate;
+	__u32 min_rtt_us;
+};
+
+TCP_CONG_INLINE struct tcp_cong_reference
+tcp_cong_reference_of(const struct tcp_cong_destination *d)
+{
+	struct tcp_cong_reference ref = { 0, 0 };
+
+	for (__u32 i = 0; i < TCP_CONG_MAX_ARMS; i++) {
+		const struct tcp_cong_arm *a = &d->arms[i];
+
+		if (a->samples == 0)
+			continue;
+		if (a->rate > ref.rate)
+			ref.rate = a->rate;
+		if (a->min_rtt_us && (ref.min_rtt_us == 0 || a->min_rtt_us < ref.min_rtt_us))
+			ref.min_rtt_us = a->min_rtt_us;
+	}
+	return ref;
+}
+
+/* An algorithm's cost towards a destination, in millionths: how far its connections' min RTT
+ * lies above the best algorithm's (at most 100%), plus how far their delivery rate falls short
+ * of the best algorithm's. 0 is the best; an algorithm never learned from costs the most. */
+TCP_CONG_INLINE __u32 tcp_cong_cost_against(const struct tcp_cong_destination *d, __u32 arm,
+					     struct tcp_cong_reference ref)
 {
 	const struct tcp_cong_arm *a;
 	__u64 rtt_excess = 0, shortfall = 0;
@@ -109,15 +151,20 @@ TCP_CONG_INLINE __u32 tcp_cong_cost(const struct tcp_cong_destination *d, __u32 
 	a = &d->arms[arm];
 	if (a->samples == 0)
 		return 2 * TCP_CONG_COST_SCALE;
-	if (d->best_min_rtt_us && a->min_rtt_us > d->best_min_rtt_us) {
-		rtt_excess = (__u64)(a->min_rtt_us - d->best_min_rtt_us) * TCP_CONG_COST_SCALE /
-			     d->best_min_rtt_us;
+	if (ref.min_rtt_us && a->min_rtt_us > ref.min_rtt_us) {
+		rtt_excess = (__u64)(a->min_rtt_us - ref.min_rtt_us) * TCP_CONG_COST_SCALE /
+			     ref.min_rtt_us;
 		if (rtt_excess > TCP_CONG_COST_SCALE)
 			rtt_excess = TCP_CONG_COST_SCALE;
 	}
-	if (d->best_rate && a->rate < d->best_rate)
-		shortfall = (d->best_rate - a->rate) * TCP_CONG_COST_SCALE / d->best_rate;
+	if (ref.rate && a->rate < ref.rate)
+		shortfall = (ref.rate - a->rate) * TCP_CONG_COST_SCALE / ref.rate;
 	return rtt_excess + shortfall;
+}
+
+TCP_CONG_INLINE __u32 tcp_cong_cost(const struct tcp_cong_destination *d, __u32 arm)
+{
+	return tcp_cong_cost_against(d, arm, tcp_cong_reference_of(d));
 }
 
 TCP_CONG_INLINE __u32 tcp_cong_total_samples(const struct tcp_cong_destination *d, __u32 arms)
@@ -130,29 +177,31 @@ TCP_CONG_INLINE __u32 tcp_cong_total_samples(const struct tcp_cong_destination *
 	return total;
 }
 
-/* The preferred algorithm after a sample: the cheapest, once every algorithm has been sampled
- * (or, should one never yield a sample, after four samples per algorithm), and a rival only
- * when clearly cheaper than the one preferred now. */
-TCP_CONG_INLINE __u8 tcp_cong_preference(const struct tcp_cong_destination *d, __u32 arms)
+/* The preferred algorithm: the cheapest, once every algorithm has been learned from (or, should
+ * one never yield a sample, after four samples per algorithm), and a rival only when clearly
+ * cheaper than the one preferred now. */
+TCP_CONG_INLINE __u32 tcp_cong_preference(const struct tcp_cong_destination *d, __u32 arms)
 {
+	struct tcp_cong_reference ref = tcp_cong_reference_of(d);
 	__u32 cheapest = TCP_CONG_NO_ARM, cheapest_cost = 0, sampled = 0, samples = 0;
-	__u32 current = d->preferred, current_cost, margin;
+	__u32 current = d->preferred, current_cost, margin, cost;
 
 	for (__u32 i = 0; i < TCP_CONG_MAX_ARMS; i++) {
 		if (i >= arms || d->arms[i].samples == 0)
 			continue;
 		sampled++;
 		samples += d->arms[i].samples;
-		if (cheapest == TCP_CONG_NO_ARM || tcp_cong_cost(d, i) < cheapest_cost) {
+		cost = tcp_cong_cost_against(d, i, ref);
+		if (cheapest == TCP_CONG_NO_ARM || cost < cheapest_cost) {
 			cheapest = i;
-			cheapest_cost = tcp_cong_cost(d, i);
+			cheapest_cost = cost;
 		}
 	}
 	if (sampled < arms && samples < 4 * arms)
-		return d->preferred;
+		return current;
 	if (current >= arms || d->arms[current & (TCP_CONG_MAX_ARMS - 1)].samples == 0)
 		return cheapest;
-	current_cost = tcp_cong_cost(d, current);
+	current_cost = tcp_cong_cost_against(d, current, ref);
 	margin = current_cost >> TCP_CONG_SWITCH_MARGIN_SHIFT;
 	if (margin < TCP_CONG_SWITCH_MARGIN_MIN)
 		margin = TCP_CONG_SWITCH_MARGIN_MIN;
@@ -161,24 +210,36 @@ TCP_CONG_INLINE __u8 tcp_cong_preference(const struct tcp_cong_destination *d, _
 	return current;
 }
 
-/* Learns from a connection (or the part of one that ran `arm`); true when the destination's
- * preferred algorithm changed. */
-TCP_CONG_INLINE bool tcp_cong_learn(struct tcp_cong_destination *d, __u32 arms, __u32 arm,
-				    __u32 min_rtt_us, __u64 rate)
+/* Adds what a connection (or the part of one that ran `arm`) achieved to the destination's
+ * averages and records. A min RTT of 0 or ~0 (no valid sample) leaves the RTT alone. */
+TCP_CONG_INLINE void tcp_cong_record(struct tcp_cong_destination *d, __u32 arms, __u32 arm,
+				     __u32 min_rtt_us, __u64 rate)
 {
 	struct tcp_cong_arm *a;
-	__u8 before = d->preferred;
+	bool rtt_known = min_rtt_us != 0 && min_rtt_us != ~0U;
 
 	if (arm >= TCP_CONG_MAX_ARMS || arm >= arms)
-		return false;
+		return;
 	a = &d->arms[arm];
-	if (min_rtt_us && (d->best_min_rtt_us == 0 || min_rtt_us < d->best_min_rtt_us))
+	if (rtt_known && (d->best_min_rtt_us == 0 || min_rtt_us < d->best_min_rtt_us))
 		d->best_min_rtt_us = min_rtt_us;
 	if (rate > d->best_rate)
 		d->best_rate = rate;
-	a->min_rtt_us = tcp_cong_average(a->min_rtt_us, min_rtt_us, a->samples == 0);
+	if (rtt_known)
+		a->min_rtt_us = tcp_cong_average(a->min_rtt_us, min_rtt_us, a->min_rtt_us == 0);
 	a->rate = tcp_cong_average(a->rate, rate, a->samples == 0);
 	a->samples++;
+}
+
+/* Records a sample and stores the preference it leads to; true when that changed. For one
+ * thread (tests, simulations); the BPF program publishes the preference with a
+ * compare-and-swap instead, so two CPUs never report the same change. */
+TCP_CONG_INLINE bool tcp_cong_learn(struct tcp_cong_destination *d, __u32 arms, __u32 arm,
+				    __u32 min_rtt_us, __u64 rate)
+{
+	__u32 before = d->preferred;
+
+	tcp_cong_record(d, arms, arm, min_rtt_us, rate);
 	d->preferred = tcp_cong_preference(d, arms);
 	return d->preferred != before;
 }
@@ -186,7 +247,7 @@ TCP_CONG_INLINE bool tcp_cong_learn(struct tcp_cong_destination *d, __u32 arms, 
 /* How many of 1024 new connections try another algorithm than the preferred one. */
 TCP_CONG_INLINE __u32 tcp_cong_explore_per_1024(__u32 samples)
 {
-	__u32 share = 1024 / (samples + 4);
+	__u32 share = samples > (1U << 20) ? 0 : 1024 / (samples + 4);
 
 	if (share > TCP_CONG_EXPLORE_MAX_PER_1024)
 		return TCP_CONG_EXPLORE_MAX_PER_1024;
@@ -215,11 +276,12 @@ TCP_CONG_INLINE __u32 tcp_cong_choose(const struct tcp_cong_destination *d, __u3
 	return (preferred + 1 + (random >> 10) % (arms - 1)) % arms;
 }
 
-/* The immediate rule: a connection losing more than 1/64 of its segments goes to bbr. */
-TCP_CONG_INLINE bool tcp_cong_loss_rule(__u32 total_retrans, __u32 segs_out)
+/* The immediate rule: a connection losing more than 1/64 of its segments goes to bbr.
+ * Retransmissions count from the connection's establishment (not its SYN's). */
+TCP_CONG_INLINE bool tcp_cong_loss_rule(__u32 retransmits, __u32 segs_out)
 {
-	return total_retrans >= TCP_CONG_LOSS_MIN_RETRANS &&
-	       total_retrans > (segs_out >> TCP_CONG_LOSS_SHIFT);
+	return retransmits >= TCP_CONG_LOSS_MIN_RETRANS &&
+	       retransmits > (segs_out >> TCP_CONG_LOSS_SHIFT);
 }
 
 /* The algorithm a connection runs after a retransmission (`arm` when it stays). The loss rule
@@ -228,14 +290,14 @@ TCP_CONG_INLINE bool tcp_cong_loss_rule(__u32 total_retrans, __u32 segs_out)
  * that copes badly with this path's loss costs a few round trips, not a whole transfer. The
  * explored algorithm is credited with what it delivered until then. */
 TCP_CONG_INLINE __u32 tcp_cong_after_retransmit(__u32 arm, bool exploring, __u32 preferred,
-						__u32 bbr_arm, __u32 total_retrans,
+						__u32 bbr_arm, __u32 retransmits,
 						__u32 segs_out)
 {
-	if (bbr_arm < TCP_CONG_MAX_ARMS && arm != bbr_arm &&
-	    tcp_cong_loss_rule(total_retrans, segs_out))
+	/* bbr stays bbr when the loss rule holds, even while exploring. */
+	if (bbr_arm < TCP_CONG_MAX_ARMS && tcp_cong_loss_rule(retransmits, segs_out))
 		return bbr_arm;
 	if (exploring && preferred < TCP_CONG_MAX_ARMS && preferred != arm &&
-	    total_retrans >= TCP_CONG_LOSS_MIN_RETRANS)
+	    retransmits >= TCP_CONG_LOSS_MIN_RETRANS)
 		return preferred;
 	return arm;
 }

@@ -105,10 +105,11 @@ std::string preference_reason(const Algorithms& algorithms, const tcp_cong_desti
         costs += (costs.empty() ? "" : ", ") + algorithms[arm] + " " +
                  percent(tcp_cong_cost(&d, arm));
     const auto connections = connections_of(d);
+    const auto reference = tcp_cong_reference_of(&d);
     return "it cost least over " + std::to_string(connections) +
-           (connections == 1 ? " connection" : " connections") + " (cost: " + costs + "; 0% is the best min RTT " +
-           milliseconds(d.best_min_rtt_us) + " and delivery rate " + megabits(d.best_rate) +
-           " seen towards it)";
+           (connections == 1 ? " connection" : " connections") + " (cost: " + costs +
+           "; 0% is the best algorithm's min RTT " + milliseconds(reference.min_rtt_us) +
+           " and delivery rate " + megabits(reference.rate) + ")";
 }
 
 std::string preference_evidence(const Algorithms& algorithms, const tcp_cong_destination& d)
@@ -156,29 +157,31 @@ json::object destination_json(const Algorithms& algorithms, const tcp_cong_key& 
                         {"algorithms", std::move(arms)}};
 }
 
-std::vector<std::vector<std::string>> view_rows(const json::object& destination)
+std::vector<std::string> view_columns()
 {
-    auto text = [](const json::value& value) {
-        return value.is_string() ? std::string(value.get_string()) : std::string("-");
-    };
-    auto number = [](const json::value& value) {
-        return value.is_number() ? value.to_number<std::uint64_t>() : 0;
-    };
+    return {"NETNS", "DESTINATION", "PREFERRED", "ALGORITHM", "CHOSEN", "LEARNED", "COST",
+            "MIN RTT", "RATE"};
+}
+
+std::vector<std::vector<std::string>> view_rows(const Algorithms& algorithms,
+                                                const tcp_cong_key& key,
+                                                const tcp_cong_destination& d,
+                                                const std::string& netns)
+{
     std::vector<std::vector<std::string>> rows;
-    for (const auto& arm : destination.at("algorithms").as_array()) {
-        const auto& a = arm.as_object();
-        const bool learned = number(a.at("learned")) > 0;
+    const auto reference = tcp_cong_reference_of(&d);
+    for (unsigned arm = 0; arm < arm_count(algorithms); ++arm) {
+        const tcp_cong_arm& a = d.arms[arm];
         std::vector<std::string> row(3);
         if (rows.empty())
-            row = {text(destination.at("netns")), text(destination.at("destination")),
-                   text(destination.at("preferred"))};
-        row.push_back(text(a.at("algorithm")));
-        row.push_back(std::to_string(number(a.at("chosen"))));
-        row.push_back(std::to_string(number(a.at("learned"))));
-        row.push_back(learned ? percent(static_cast<std::uint32_t>(number(a.at("cost_ppm")))) : "-");
-        row.push_back(learned ? milliseconds(static_cast<std::uint32_t>(number(a.at("min_rtt_us"))))
-                              : "-");
-        row.push_back(learned ? megabits(number(a.at("rate_bytes_per_s"))) : "-");
+            row = {netns, destination_text(key),
+                   d.preferred == TCP_CONG_NO_ARM ? "-" : algorithm_name(algorithms, d.preferred)};
+        row.push_back(algorithms[arm]);
+        row.push_back(std::to_string(a.chosen));
+        row.push_back(std::to_string(a.samples));
+        row.push_back(a.samples ? percent(tcp_cong_cost_against(&d, arm, reference)) : "-");
+        row.push_back(a.samples && a.min_rtt_us ? milliseconds(a.min_rtt_us) : "-");
+        row.push_back(a.samples ? megabits(a.rate) : "-");
         rows.push_back(std::move(row));
     }
     return rows;

@@ -39,9 +39,13 @@ std::string preference_evidence(const Algorithms& algorithms, const tcp_cong_des
 boost::json::object destination_json(const Algorithms& algorithms, const tcp_cong_key& key,
                                      const tcp_cong_destination& d, const std::string& netns);
 
-// The query view's text rows of one destination: one per algorithm, the destination's own
-// columns on the first.
-std::vector<std::vector<std::string>> view_rows(const boost::json::object& destination);
+// The query view's columns, and the text rows of one destination: one per algorithm, the
+// destination's own columns on the first.
+std::vector<std::string> view_columns();
+std::vector<std::vector<std::string>> view_rows(const Algorithms& algorithms,
+                                                const tcp_cong_key& key,
+                                                const tcp_cong_destination& d,
+                                                const std::string& netns);
 
 // Connections tcp_cong chose an algorithm for towards this destination.
 std::uint64_t connections_of(const tcp_cong_destination& d);

@@ -1,6 +1,7 @@
 #include "tcp_cong_tuner.hpp"
 
 #include "bpf/bpf_handles.hpp"
+#include "core/text.hpp"
 #include "core/unique_fd.hpp"
 #include "log/log.hpp"
 #include "tcp_cong_report.hpp"
@@ -66,11 +67,12 @@ void request_bbr_module()
         ::setsockopt(fd.get(), IPPROTO_TCP, TCP_CONGESTION, "bbr", 3);
 }
 
-// The algorithms to choose among; loads bbr only when the kernel lacks it, and says so.
-Algorithms algorithms_to_use(Actuator& actuator)
+// The algorithms to choose among; loads bbr only when the kernel lacks it (and not for a
+// probe), and says so.
+Algorithms algorithms_to_use(Actuator& actuator, bool probe_only)
 {
     auto available = available_algorithms(actuator);
-    if (available.find("bbr") == std::string::npos) {
+    if (available.find("bbr") == std::string::npos && !probe_only) {
         request_bbr_module();
         const auto after = available_algorithms(actuator);
         if (after.find("bbr") != std::string::npos)
@@ -82,14 +84,6 @@ Algorithms algorithms_to_use(Actuator& actuator)
         available = after;
     }
     return tcp_cong::pick_algorithms(available);
-}
-
-std::string join(const Algorithms& words)
-{
-    std::string text;
-    for (const auto& word : words)
-        text += (text.empty() ? "" : ", ") + word;
-    return text;
 }
 
 struct Destination {
@@ -119,7 +113,11 @@ public:
     }
     std::vector<std::string> hooks() const override { return hooks_; }
     std::vector<std::string> statistics() const override;
-    bool has_view() const override { return true; }
+    std::string_view view_description() const override
+    {
+        return "per destination: connections given each algorithm, what each cost, min RTT "
+               "and delivery rate";
+    }
     TunerView view() const override;
 
     ~TcpCongTuner() override
@@ -133,7 +131,6 @@ private:
     void explain(const tcp_cong_event& event);
     void leave_alone(NetnsCookie cookie);
     void forget(NetnsCookie cookie);
-    std::vector<tcp_cong_key> destination_keys() const;
     std::vector<Destination> destinations() const;
 
     std::array<TunableSpec, 1> tunables_;
@@ -178,7 +175,7 @@ Result<void> TcpCongTuner::attach(TunerContext& context)
 {
     if (context.cgroup_root_fd < 0)
         return Error{ENOENT, "tcp_cong: no cgroup v2 root to attach its sockops program to"};
-    algorithms_ = algorithms_to_use(context.actuator);
+    algorithms_ = algorithms_to_use(context.actuator, context.probe_only);
     if (algorithms_.size() < 2)
         return Error{ENOENT, "tcp_cong: fewer than two congestion-control algorithms are "
                              "available (" + join(algorithms_) + "); nothing to choose between"};
@@ -202,14 +199,12 @@ Result<void> TcpCongTuner::attach(TunerContext& context)
             leave_alone(cookie);
     });
     gone_ = context.actuator.netns().when_gone([this](NetnsCookie cookie) { forget(cookie); });
-    inbox_ = std::make_unique<Inbox<tcp_cong_event>>(context.executor, 64);
+    // One ring-buffer wake-up may bring many first preferences (a server's new clients).
+    inbox_ = std::make_unique<Inbox<tcp_cong_event>>(context.executor, 1024);
     router_->subscribe(tuner_id, [this](NetnsCookie, RawRecord record) {
-        tcp_cong_event event;
-        if (record.size() < sizeof event)
-            return;
-        std::memcpy(&event, record.data(), sizeof event);
-        if (event.header.kind == TCP_CONG_PREFERENCE_CHANGED)
-            inbox_->offer(event);
+        auto event = record_as<tcp_cong_event>(record);
+        if (event && event->header.kind == TCP_CONG_PREFERENCE_CHANGED)
+            inbox_->offer(*event);
     });
     return {};
 }
@@ -263,33 +258,29 @@ void TcpCongTuner::forget(NetnsCookie cookie)
 {
     bpf_map_delete_elem(bpf_map__fd(skeleton_->maps.netns_left_alone), &cookie);
     const int fd = bpf_map__fd(skeleton_->maps.destinations);
-    for (const auto& key : destination_keys())
-        if (key.netns_cookie == cookie)
-            bpf_map_delete_elem(fd, &key);
+    for (const auto& destination : destinations())
+        if (destination.key.netns_cookie == cookie)
+            bpf_map_delete_elem(fd, &destination.key);
 }
 
-std::vector<tcp_cong_key> TcpCongTuner::destination_keys() const
-{
-    std::vector<tcp_cong_key> keys;
-    const int fd = bpf_map__fd(skeleton_->maps.destinations);
-    // LRU evictions can send the walk back to the start: never walk more than the map holds.
-    const auto entries_max = bpf_map__max_entries(skeleton_->maps.destinations);
-    tcp_cong_key next{};
-    while (keys.size() < entries_max &&
-           bpf_map_get_next_key(fd, keys.empty() ? nullptr : &keys.back(), &next) == 0)
-        keys.push_back(next);
-    return keys;
-}
-
+// Every destination, read in one batch: a key-by-key walk restarts when the LRU evicts the
+// key it stands on, and then repeats or misses entries.
 std::vector<Destination> TcpCongTuner::destinations() const
 {
-    std::vector<Destination> found;
-    const int fd = bpf_map__fd(skeleton_->maps.destinations);
-    for (const auto& key : destination_keys()) {
-        Destination destination{key, {}};
-        if (bpf_map_lookup_elem(fd, &key, &destination.state) == 0)
-            found.push_back(destination);
+    const auto* map = skeleton_->maps.destinations;
+    const __u32 entries_max = bpf_map__max_entries(map);
+    std::vector<tcp_cong_key> keys(entries_max);
+    std::vector<tcp_cong_destination> values(entries_max);
+    __u32 count = entries_max, cursor = 0;
+    const int err = bpf_map_lookup_batch(bpf_map__fd(map), nullptr, &cursor, keys.data(),
+                                         values.data(), &count, nullptr);
+    if (err && errno != ENOENT) {  // ENOENT: the whole map fitted
+        log_debug(std::string("tcp_cong: cannot read its destinations: ") + std::strerror(errno));
+        return {};
     }
+    std::vector<Destination> found;
+    for (__u32 i = 0; i < count && i < entries_max; ++i)
+        found.push_back({keys[i], values[i]});
     return found;
 }
 
@@ -302,17 +293,14 @@ TunerView TcpCongTuner::view() const
         return tcp_cong::connections_of(d.state);
     });
     TunerView view;
-    view.description = "per destination: connections given each algorithm, what each cost, "
-                       "min RTT and delivery rate";
-    view.columns = {"NETNS", "DESTINATION", "PREFERRED", "ALGORITHM", "CHOSEN", "LEARNED",
-                    "COST", "MIN RTT", "RATE"};
+    view.columns = tcp_cong::view_columns();
     NetnsRegistry& netns = actuator_->netns();
     for (std::size_t i = 0; i < found.size() && i < view_rows_max; ++i) {
         const auto& [key, state] = found[i];
-        auto details = tcp_cong::destination_json(algorithms_, key, state, netns.describe(key.netns_cookie));
-        for (const auto& row : tcp_cong::view_rows(details))
-            view.rows.push_back(row);
-        view.details.push_back(std::move(details));
+        const auto where = netns.describe(key.netns_cookie);
+        for (auto& row : tcp_cong::view_rows(algorithms_, key, state, where))
+            view.rows.push_back(std::move(row));
+        view.details.push_back(tcp_cong::destination_json(algorithms_, key, state, where));
     }
     if (found.size() > view_rows_max)
         view.note = std::to_string(view_rows_max) + " of " + std::to_string(found.size()) +
@@ -325,16 +313,18 @@ std::vector<std::string> TcpCongTuner::statistics() const
     if (!skeleton_)
         return {};
     const auto* bss = skeleton_->bss;
+    auto count = [](std::uint64_t n, const char* what) { return std::to_string(n) + " " + what; };
+    const std::vector<std::string> counts{
+        count(bss->connections_chosen, "connections given an algorithm"),
+        count(bss->connections_loss_switched, "moved to bbr after loss"),
+        count(bss->connections_fell_back, "sent back from exploring after loss"),
+        count(bss->connections_application_owned, "left to the application's own choice"),
+        count(bss->connections_changed_elsewhere, "let go when their application changed it"),
+        count(bss->setsockopt_failures, "refused by the kernel"),
+        count(bss->bpftune_lost_events, "events lost (ring buffer full)"),
+        count(inbox_ ? inbox_->dropped() : 0, "dropped (inbox full)")};
     return {"tcp_cong: hooks " + join(hooks_) + "; chooses among " + join(algorithms_),
-            "tcp_cong: " + std::to_string(bss->connections_chosen) + " connections given an "
-            "algorithm, " + std::to_string(bss->connections_loss_switched) +
-                " moved to bbr after loss, " + std::to_string(bss->connections_fell_back) +
-                " sent back from exploring after loss, " +
-                std::to_string(bss->connections_application_owned) +
-                " left to the application's own choice, " +
-                std::to_string(bss->setsockopt_failures) + " refused by the kernel, " +
-                std::to_string(bss->bpftune_lost_events) + " events lost (ring buffer full), " +
-                std::to_string(inbox_ ? inbox_->dropped() : 0) + " dropped (inbox full)"};
+            "tcp_cong: " + join(counts)};
 }
 
 }  // namespace

@@ -51,8 +51,8 @@ TEST_CASE("a preference change says where, what and why, with each algorithm's c
     CHECK(preference_message(algorithms, event, "web") ==
           "connections to 10.1.0.2 in netns web now get bbr (before: cubic)");
     CHECK(preference_reason(algorithms, event.destination) ==
-          "it cost least over 7 connections (cost: bbr 0.0%, cubic 95.0%, reno 95.0%; 0% is the best min "
-          "RTT 50.0 ms and delivery rate 40.0 Mbit/s seen towards it)");
+          "it cost least over 7 connections (cost: bbr 0.0%, cubic 95.0%, reno 95.0%; 0% is the "
+          "best algorithm's min RTT 50.0 ms and delivery rate 40.0 Mbit/s)");
     CHECK(preference_evidence(algorithms, event.destination) ==
           "cubic: 3 chosen, 1 learned, min RTT 50.0 ms, rate 2.0 Mbit/s; bbr: 4 chosen, 1 "
           "learned, min RTT 50.0 ms, rate 40.0 Mbit/s; reno: 0 chosen, 1 learned, min RTT 50.0 "
@@ -69,7 +69,8 @@ TEST_CASE("the view has one row per algorithm, the destination named on the firs
     const auto details = destination_json(algorithms, v4_key("10.1.0.2"), d, "host");
     CHECK(details.at("preferred").is_null());
     CHECK(details.at("connections").to_number<int>() == 1);
-    const auto rows = view_rows(details);
+    const auto rows = view_rows(algorithms, v4_key("10.1.0.2"), d, "host");
+    CHECK(view_columns().size() == rows[0].size());
     REQUIRE(rows.size() == 2);
     CHECK(rows[0] == std::vector<std::string>{"host", "10.1.0.2", "-", "cubic", "0", "0", "-",
                                               "-", "-"});

@@ -63,10 +63,11 @@ def one_transfer(host, port, size, congestion):
         left = size
         while left > 0:
             left -= sock.send(payload[:min(left, CHUNK)])
-        algorithm = congestion_of(sock)
         sock.shutdown(socket.SHUT_WR)
         while sock.recv(CHUNK):
             pass
+        # The receiver has read everything: whatever moved the connection has moved it.
+        algorithm = congestion_of(sock)
         return {"seconds": time.monotonic() - start, "bytes": size, "congestion": algorithm}
 
 
