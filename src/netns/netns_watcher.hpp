@@ -11,9 +11,11 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
-#include <set>
+#include <optional>
 #include <string>
 
 namespace bpftune {
@@ -27,15 +29,23 @@ public:
     void stop();
 
 private:
+    using Clock = std::chrono::steady_clock;
     NetnsWatcher(boost::asio::io_context& io, NetnsRegistry& registry, std::filesystem::path root)
-        : inotify_(io), settle_(io), registry_(registry), root_(std::move(root)) {}
-    boost::asio::awaitable<void> learn(std::set<std::string>& created);
-    boost::asio::awaitable<void> settle_removals();
+        : inotify_(io), retry_(io), wake_(io), registry_(registry), root_(std::move(root)) {}
+    // Two loops, so that reading events never waits for a namespace to be mounted: one reads
+    // inotify events, the other retries new names and settles removals on timers.
+    boost::asio::awaitable<void> read_events();
+    boost::asio::awaitable<void> retry_pending();
+    void handle(const std::string& name, bool removed);
+    void learn_pending();
 
     boost::asio::posix::stream_descriptor inotify_;
-    boost::asio::steady_timer settle_;
+    boost::asio::steady_timer retry_;
+    boost::asio::steady_timer wake_;  // a signal: cancelled when there is work for retry_pending
     NetnsRegistry& registry_;
     std::filesystem::path root_;
+    std::map<std::string, int> pending_;        // created names not learned yet -> tries
+    std::optional<Clock::time_point> rescan_at_;  // after a removal, when to rescan
 };
 
 }  // namespace bpftune
