@@ -59,7 +59,7 @@ bench_markdown() {
       elif (. | fabs) >= 1 then (. * 100 | round / 100 | tostring)
       else (. * 1000 | round / 1000 | tostring) end;
     def cell: if . == null then ""
-      elif .n > 1 then "\(.median | num) (\(.min | num)–\(.max | num))"
+      elif .n > 1 and .min != .max then "\(.median | num) (\(.min | num)–\(.max | num))"
       else (.median | num) end;
     .machine as $m
     | "Measured \($m.date) on \($m.nproc) CPUs (\($m.cpu)), kernel \($m.kernel), commit \($m.commit); "
