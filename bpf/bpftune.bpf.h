@@ -31,8 +31,11 @@ struct {
 	__type(value, __u64);
 } bpftune_last_event SEC(".maps");
 
-/* Written by user space before load. */
+/* Written by user space before load: the daemon's pid as it knows it (getpid()), and the inode
+ * of its pid namespace. In a container the two differ from what bpf_get_current_pid_tgid()
+ * says, which is the host's pid. */
 const volatile __u32 bpftune_pid = 0;
+const volatile __u64 bpftune_pidns_inum = 0;
 const volatile __u64 bpftune_min_event_interval_ns = 50 * 1000 * 1000ULL;
 
 /* Read by user space: records that did not fit in the ring buffer. */

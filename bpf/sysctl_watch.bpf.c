@@ -23,16 +23,40 @@ static __always_inline __u64 writer_netns_cookie(void)
 	return BPF_CORE_READ(net, net_cookie);
 }
 
+/* Levels of nested pid namespaces looked at; containers in containers rarely go deeper. */
+#define PIDNS_LEVELS_SEEN 8
+
+/* The writing process's pid in bpftune's pid namespace, 0 when it has none there. A task has a
+ * pid in its own namespace and in each one above it, numbers[0] being the host's. */
+static __always_inline __u32 writer_pid_in_daemon_pidns(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
+	__u32 level = BPF_CORE_READ(pid, level);
+	struct upid upid;
+
+	if (!bpftune_pidns_inum)
+		return bpf_get_current_pid_tgid() >> 32;
+	for (__u32 i = 0; i < PIDNS_LEVELS_SEEN; i++) {
+		if (i > level)
+			break;
+		if (bpf_core_read(&upid, sizeof(upid), &pid->numbers[i]))
+			break;
+		if (BPF_CORE_READ(upid.ns, ns.inum) == bpftune_pidns_inum)
+			return upid.nr;
+	}
+	return 0;
+}
+
 SEC("cgroup/sysctl")
 int bt_sysctl_write(struct bpf_sysctl *ctx)
 {
 	struct sysctl_watch_event e = {};
-	__u32 pid;
 
 	if (!ctx->write)
 		return 1;
-	pid = bpf_get_current_pid_tgid() >> 32;
-	if (pid == bpftune_pid)
+	e.writer_pid = writer_pid_in_daemon_pidns();
+	if (e.writer_pid == bpftune_pid)
 		return 1;	/* our own write */
 	if (bpf_sysctl_get_name(ctx, e.name, sizeof(e.name), 0) < 0)
 		return 1;

@@ -16,6 +16,10 @@ struct sysctl_watch_event {
 	char name[SYSCTL_WATCH_NAME_BYTES];	/* "net/ipv4/tcp_rmem" */
 	char new_value[SYSCTL_WATCH_VALUE_BYTES];
 	char comm[16];
+	/* The writer's pid in bpftune's pid namespace; 0 when it is not visible there (a process
+	 * of the host or of another container). header.pid is the host's pid. */
+	__u32 writer_pid;
+	__u32 reserved;
 };
 
 #endif

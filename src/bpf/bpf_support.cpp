@@ -3,6 +3,7 @@
 #include "log/log.hpp"
 
 #include <bpf/btf.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdarg>
@@ -33,6 +34,14 @@ int forward_libbpf(libbpf_print_level level, const char* format, va_list args)
 void route_libbpf_messages()
 {
     libbpf_set_print(forward_libbpf);
+}
+
+std::uint64_t own_pid_namespace_inode()
+{
+    struct stat namespace_file{};
+    if (::stat("/proc/self/ns/pid", &namespace_file) != 0)
+        return 0;
+    return namespace_file.st_ino;
 }
 
 std::string take_libbpf_reason()

@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,9 @@ void route_libbpf_messages();
 // The last warning libbpf printed (often the verifier's or the kernel's reason), then cleared.
 std::string take_libbpf_reason();
 
+// The inode of this process's pid namespace (/proc/self/ns/pid), 0 when it cannot be read.
+std::uint64_t own_pid_namespace_inode();
+
 // Makes a skeleton use the daemon's ring buffer and know the daemon's pid. Before load.
 template <class Skeleton>
 Result<void> share_with_daemon(Skeleton& skeleton, const BpfShared& shared)
@@ -29,6 +33,7 @@ Result<void> share_with_daemon(Skeleton& skeleton, const BpfShared& shared)
     if (int err = bpf_map__reuse_fd(skeleton.maps.bpftune_events, shared.ring_buffer_fd))
         return Error{-err, "reuse the shared ring buffer"};
     skeleton.rodata->bpftune_pid = static_cast<unsigned>(::getpid());
+    skeleton.rodata->bpftune_pidns_inum = own_pid_namespace_inode();
     return {};
 }
 

@@ -98,18 +98,22 @@ void SysctlWatch::on_write(NetnsCookie cookie, RawRecord record)
         return;
     const auto value = bounded_text(e.new_value, sizeof e.new_value);
     const auto comm = bounded_text(e.comm, sizeof e.comm);
+    // The pid the administrator can look up: in bpftune's own pid namespace when the writer has
+    // one there, else the host's (a writer outside bpftune's container).
+    const std::string writer = e.writer_pid
+                                   ? "pid " + std::to_string(e.writer_pid)
+                                   : "host pid " + std::to_string(e.header.pid);
     Actuator& actuator = parts_->actuator;
     actuator.netns().lookup(cookie);  // an admin's namespace may have sent nothing yet
     const auto where = actuator.netns().describe(cookie);
     if (actuator.owned_by_admin(cookie, name)) {
-        log_debug("pid " + std::to_string(e.header.pid) + " (" + comm + ") set " + name + " = " +
-                  value + " in netns " + where + " again");
+        log_debug(writer + " (" + comm + ") set " + name + " = " + value + " in netns " + where +
+                  " again");
         return;
     }
     actuator.hand_to_admin(cookie, name);
     log(Severity::notice,
-        "pid " + std::to_string(e.header.pid) + " (" + comm + ") set " + name + " = " + value +
-            " in netns " + where + "; " + managed->second + " no longer tunes it there",
+        writer + " (" + comm + ") set " + name + " = " + value + " in netns " + where + "; " + managed->second + " no longer tunes it there",
         {{"MESSAGE_ID", std::string(admin_override.message_id)},
          {"BPFTUNE_TUNER", managed->second},
          {"BPFTUNE_TUNABLE", name},
@@ -117,7 +121,7 @@ void SysctlWatch::on_write(NetnsCookie cookie, RawRecord record)
          {"BPFTUNE_NETNS_COOKIE", std::to_string(cookie)},
          {"BPFTUNE_SCENARIO", std::string(admin_override.name)},
          {"BPFTUNE_NEW", value},
-         {"BPFTUNE_WRITER_PID", std::to_string(e.header.pid)},
+         {"BPFTUNE_WRITER_PID", std::to_string(e.writer_pid ? e.writer_pid : e.header.pid)},
          {"BPFTUNE_WRITER_COMM", comm}});
 }
 

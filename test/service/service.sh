@@ -221,6 +221,10 @@ unit_caps=$(( (1 << 12) | (1 << 19) | (1 << 21) | (1 << 38) | (1 << 39) ))
 step "capabilities after start-up: $effective (CAP_BPF and CAP_PERFMON dropped)"
 
 # --- a tuning change in the journal, with the catalog text ------------------------------------
+# At debug level systemd's exec child logs under the daemon's pid before it is moved into the
+# unit's cgroup; journald reuses what it learned of a pid for 1 s, so messages the daemon sends
+# in that second say _SYSTEMD_UNIT=init.scope. Not so at the default level; wait it out.
+sleep 1.2
 step "loopback TCP transfer against tcp_rmem max 65536"
 ct iperf3 -s -1 -D -B 127.0.0.1 || fail "cannot start iperf3 -s"
 sleep 0.3
@@ -264,6 +268,27 @@ ns_live_max=$(ct ip netns exec bt-ns sysctl -n net.ipv4.tcp_rmem | awk '{print $
 [ "$ns_live_max" -ge "${ns_new_max:-0}" ] && [ "$ns_live_max" -gt 65536 ] ||
   fail "tcp_rmem max in bt-ns is $ns_live_max, the journal says $ns_new_max"
 step "netns bt-ns: tcp_rmem max 65536 -> $ns_live_max (written through setns by the sandboxed daemon)"
+
+# The daemon's pid namespace is the container's: its own writes are still its own, and an
+# administrator's write is told by the pid the container knows the writer by.
+admin_id=f4711f5c2f17482ab6e429a125bb79b5
+own=$(ct journalctl -b -u bpftune -o json --no-pager MESSAGE_ID=$admin_id | jq -r .MESSAGE)
+[ -z "$own" ] || fail "bpftune took its own write for an administrator's: $own"
+# Through the container's systemd: a process nsenter starts stays in the host's cgroup, which
+# the daemon's cgroup/sysctl program (on the container's cgroup root) does not cover.
+# systemd-run expands $ itself: $$$$ reaches the shell as $$.
+writer_pid=$(ct systemd-run --quiet --wait --pipe sh -c 'echo $$$$; exec sysctl -q -w net.ipv4.tcp_rmem="4096 65536 1048576"') ||
+  fail "the administrator's write of tcp_rmem failed"
+admin=""
+for _ in $(seq 50); do
+  admin=$(ct journalctl -b -u bpftune -o json --no-pager MESSAGE_ID=$admin_id | head -n 1)
+  [ -n "$admin" ] && break
+  sleep 0.2
+done
+[ -n "$admin" ] || fail "no admin_override record after sysctl -w net.ipv4.tcp_rmem"
+[ "$(jq -r .BPFTUNE_WRITER_PID <<<"$admin")" = "$writer_pid" ] ||
+  fail "BPFTUNE_WRITER_PID is $(jq -r .BPFTUNE_WRITER_PID <<<"$admin"), the writer was container pid $writer_pid"
+step "administrator's write seen: $(jq -r .MESSAGE <<<"$admin")"
 
 ct journalctl -x -b -u bpftune --no-pager MESSAGE_ID=$rmem_id >"$work/catalog.txt"
 grep -q "Subject: bpftune raised the TCP receive buffer limit (net.ipv4.tcp_rmem)" "$work/catalog.txt" ||

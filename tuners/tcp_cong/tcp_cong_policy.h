@@ -34,6 +34,10 @@
  * least 2 %, so two nearly equal algorithms do not flap. */
 #define TCP_CONG_SWITCH_MARGIN_SHIFT 3
 #define TCP_CONG_SWITCH_MARGIN_MIN 20000
+/* Before any preference, the first algorithm (cubic, the kernel's default, when offered) is
+ * the incumbent: another one is preferred only when cheaper by the same margin. Near-equal
+ * costs from a few connections say nothing, and the default is what the path had without us. */
+#define TCP_CONG_INCUMBENT_ARM 0
 /* The loss rule: more than 1/64 of segments retransmitted, and at least this many. */
 #define TCP_CONG_LOSS_SHIFT 6
 #define TCP_CONG_LOSS_MIN_RETRANS 2
@@ -179,7 +183,7 @@ TCP_CONG_INLINE __u32 tcp_cong_total_samples(const struct tcp_cong_destination *
 
 /* The preferred algorithm: the cheapest, once every algorithm has been learned from (or, should
  * one never yield a sample, after four samples per algorithm), and a rival only when clearly
- * cheaper than the one preferred now. */
+ * cheaper than the one preferred now (the incumbent, when none is yet). */
 TCP_CONG_INLINE __u32 tcp_cong_preference(const struct tcp_cong_destination *d, __u32 arms)
 {
 	struct tcp_cong_reference ref = tcp_cong_reference_of(d);
@@ -200,6 +204,8 @@ TCP_CONG_INLINE __u32 tcp_cong_preference(const struct tcp_cong_destination *d, 
 	if (sampled < arms && samples < 4 * arms)
 		return current;
 	if (current >= arms || d->arms[current & (TCP_CONG_MAX_ARMS - 1)].samples == 0)
+		current = TCP_CONG_INCUMBENT_ARM;
+	if (d->arms[current & (TCP_CONG_MAX_ARMS - 1)].samples == 0)
 		return cheapest;
 	current_cost = tcp_cong_cost_against(d, current, ref);
 	margin = current_cost >> TCP_CONG_SWITCH_MARGIN_SHIFT;

@@ -133,6 +133,23 @@ TEST_CASE("the cheapest algorithm becomes preferred once every one has been samp
     CHECK(d.preferred == bbr);
 }
 
+TEST_CASE("before any preference the default (the first algorithm) stays unless clearly beaten")
+{
+    // CI: reno at 0.2% against cubic's 0.4% after one connection each became preferred, then
+    // lost 10% to cubic on longer transfers. A tie from a few samples keeps the default.
+    auto d = fresh_destination();
+    tcp_cong_learn(&d, three_arms, cubic, 50100, 8150000);
+    tcp_cong_learn(&d, three_arms, bbr, 54000, 7600000);
+    CHECK(tcp_cong_learn(&d, three_arms, reno, 50100, 8200000));
+    CHECK(d.preferred == cubic);
+    // Clearly cheaper by more than the margin: the rival is preferred from the start.
+    auto lossy = fresh_destination();
+    tcp_cong_learn(&lossy, three_arms, cubic, 50000, 1000000);
+    tcp_cong_learn(&lossy, three_arms, reno, 50000, 900000);
+    tcp_cong_learn(&lossy, three_arms, bbr, 50000, 8000000);
+    CHECK(lossy.preferred == bbr);
+}
+
 TEST_CASE("an algorithm that never yields a sample does not keep the others from being preferred")
 {
     auto d = fresh_destination();
