@@ -6,6 +6,7 @@
 #include "control/query_endpoint.hpp"
 #include "daemon/all_tuners.hpp"
 #include "daemon/capabilities.hpp"
+#include "daemon/heap.hpp"
 #include "daemon/notifier.hpp"
 #include "log/log.hpp"
 #include "netns/netns_registry.hpp"
@@ -206,6 +207,7 @@ int run_daemon(const Options& options)
                   .debug = options.debug,
                   .to_journal = journal});
     route_libbpf_messages();
+    return_large_blocks_on_free();
 
     boost::asio::io_context io;
     auto netns = NetnsRegistry::create();
@@ -246,6 +248,7 @@ int run_daemon(const Options& options)
     // Everything is loaded and attached: keep only what running needs.
     if (auto dropped = drop_unneeded_capabilities(); !dropped)
         log_warning("keeping all capabilities: " + dropped.error().message());
+    trim_heap();
 
     SystemdNotifier notifier(io);
     auto status = [&] {
