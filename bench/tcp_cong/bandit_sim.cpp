@@ -85,8 +85,9 @@ public:
     }
     void learn(unsigned arm, const Outcome& outcome) override
     {
+        // Every simulated connection is one size (1 MiB): the rates vary, not the transfers.
         tcp_cong_learn(&destination_, arms, arm, static_cast<__u32>(outcome.rtt_ms * 1000),
-                       static_cast<__u64>(outcome.rate_mbit * 125000));
+                       1 << 20, static_cast<__u64>(outcome.rate_mbit * 125000));
     }
     unsigned preferred() const override { return destination_.preferred; }
 

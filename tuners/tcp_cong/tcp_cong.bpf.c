@@ -181,7 +181,8 @@ static __always_inline void learn(struct bpf_sock_ops *ctx, const struct tcp_con
 	barrier_var(arm);
 	if (arm >= TCP_CONG_MAX_ARMS || !tcp_cong_long_enough(now_ns - s->start_ns, ctx->rtt_min))
 		return;
-	tcp_cong_record(d, arm_count, arm, ctx->rtt_min, tcp_cong_rate(bytes, now_ns - s->start_ns));
+	tcp_cong_record(d, arm_count, arm, ctx->rtt_min, bytes,
+			tcp_cong_rate(bytes, now_ns - s->start_ns));
 	before = d->preferred;
 	after = tcp_cong_preference(d, arm_count);
 	if (after != before && __sync_val_compare_and_swap(&d->preferred, before, after) == before)

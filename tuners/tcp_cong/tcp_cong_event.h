@@ -22,13 +22,19 @@ struct tcp_cong_key {
 	__u32 address[4];	/* IPv4: ::ffff:a.b.c.d; IPv6: the /64 prefix, rest zero */
 };
 
+/* Delivery rates are kept apart by the size of what a connection delivered: a short transfer
+ * spends its life in slow start whatever the algorithm, so its rate says little against a
+ * long one's. Classes: under 256 KiB, under 1 MiB, under 4 MiB, more. */
+#define TCP_CONG_SIZE_CLASSES 4
+
 /* What one algorithm achieved towards one destination. Rates in bytes per second. */
 struct tcp_cong_arm {
 	__u32 chosen;		/* connections given this algorithm by tcp_cong */
 	__u32 samples;		/* connections (or parts of one) learned from */
 	__u32 min_rtt_us;	/* moving average of those connections' minimum RTT */
 	__u32 pad;
-	__u64 rate;		/* moving average of their delivery rate */
+	/* moving average of their delivery rate, per size class; 0: none of that size yet */
+	__u64 rate[TCP_CONG_SIZE_CLASSES];
 };
 
 struct tcp_cong_destination {

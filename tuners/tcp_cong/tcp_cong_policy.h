@@ -8,9 +8,14 @@
 
 #ifdef __VMLINUX_H__
 #define TCP_CONG_INLINE static __always_inline
+/* A global function in BPF: the verifier checks it once on its own instead of on every path
+ * through its callers (the cost's loop over size classes, inlined into the preference's loop
+ * over algorithms, was more than the verifier takes). */
+#define TCP_CONG_SUBPROG __noinline
 #else
 #include <stdbool.h>
 #define TCP_CONG_INLINE static inline
+#define TCP_CONG_SUBPROG static inline
 #endif
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -116,25 +121,37 @@ TCP_CONG_INLINE bool tcp_cong_long_enough(__u64 duration_ns, __u32 min_rtt_us)
 	return duration_ns >= floor_us * 1000;
 }
 
+/* The size class of a connection (or part of one) that delivered `bytes`. */
+TCP_CONG_INLINE __u32 tcp_cong_size_class(__u64 bytes)
+{
+	return (bytes >= (256 << 10)) + (bytes >= (1 << 20)) + (bytes >= (4 << 20));
+}
+
 /* What the costs are measured against: the best of the algorithms' averages towards the
- * destination (the highest rate, the lowest min RTT). */
+ * destination (the highest rate in each size class, the lowest min RTT). */
 struct tcp_cong_reference {
-	__u64 rate;
+	__u64 rate[TCP_CONG_SIZE_CLASSES];
+	__u32 rated[TCP_CONG_SIZE_CLASSES];	/* algorithms with an average in the class */
 	__u32 min_rtt_us;
 };
 
 TCP_CONG_INLINE struct tcp_cong_reference
 tcp_cong_reference_of(const struct tcp_cong_destination *d)
 {
-	struct tcp_cong_reference ref = { 0, 0 };
+	struct tcp_cong_reference ref = {};
 
 	for (__u32 i = 0; i < TCP_CONG_MAX_ARMS; i++) {
 		const struct tcp_cong_arm *a = &d->arms[i];
 
 		if (a->samples == 0)
 			continue;
-		if (a->rate > ref.rate)
-			ref.rate = a->rate;
+		for (__u32 c = 0; c < TCP_CONG_SIZE_CLASSES; c++) {
+			if (a->rate[c] == 0)
+				continue;
+			ref.rated[c]++;
+			if (a->rate[c] > ref.rate[c])
+				ref.rate[c] = a->rate[c];
+		}
 		if (a->min_rtt_us && (ref.min_rtt_us == 0 || a->min_rtt_us < ref.min_rtt_us))
 			ref.min_rtt_us = a->min_rtt_us;
 	}
@@ -143,32 +160,44 @@ tcp_cong_reference_of(const struct tcp_cong_destination *d)
 
 /* An algorithm's cost towards a destination, in millionths: how far its connections' min RTT
  * lies above the best algorithm's (at most 100%), plus how far their delivery rate falls short
- * of the best algorithm's. 0 is the best; an algorithm never learned from costs the most. */
-TCP_CONG_INLINE __u32 tcp_cong_cost_against(const struct tcp_cong_destination *d, __u32 arm,
-					     struct tcp_cong_reference ref)
+ * of the best algorithm's, averaged over the size classes where another algorithm has a rate
+ * too (none: no shortfall, like with like or not at all). 0 is the best; an algorithm never
+ * learned from costs the most. */
+TCP_CONG_SUBPROG __u32 tcp_cong_cost_against(const struct tcp_cong_destination *d, __u32 arm,
+					      const struct tcp_cong_reference *ref)
 {
 	const struct tcp_cong_arm *a;
 	__u64 rtt_excess = 0, shortfall = 0;
+	__u32 compared = 0;
 
-	if (arm >= TCP_CONG_MAX_ARMS)
+	if (!d || !ref || arm >= TCP_CONG_MAX_ARMS)
 		return 2 * TCP_CONG_COST_SCALE;
 	a = &d->arms[arm];
 	if (a->samples == 0)
 		return 2 * TCP_CONG_COST_SCALE;
-	if (ref.min_rtt_us && a->min_rtt_us > ref.min_rtt_us) {
-		rtt_excess = (__u64)(a->min_rtt_us - ref.min_rtt_us) * TCP_CONG_COST_SCALE /
-			     ref.min_rtt_us;
+	if (ref->min_rtt_us && a->min_rtt_us > ref->min_rtt_us) {
+		rtt_excess = (__u64)(a->min_rtt_us - ref->min_rtt_us) * TCP_CONG_COST_SCALE /
+			     ref->min_rtt_us;
 		if (rtt_excess > TCP_CONG_COST_SCALE)
 			rtt_excess = TCP_CONG_COST_SCALE;
 	}
-	if (ref.rate && a->rate < ref.rate)
-		shortfall = (ref.rate - a->rate) * TCP_CONG_COST_SCALE / ref.rate;
+	for (__u32 c = 0; c < TCP_CONG_SIZE_CLASSES; c++) {
+		if (a->rate[c] == 0 || ref->rated[c] < 2)
+			continue;
+		compared++;
+		if (a->rate[c] < ref->rate[c])
+			shortfall += (ref->rate[c] - a->rate[c]) * TCP_CONG_COST_SCALE / ref->rate[c];
+	}
+	if (compared)
+		shortfall /= compared;
 	return rtt_excess + shortfall;
 }
 
 TCP_CONG_INLINE __u32 tcp_cong_cost(const struct tcp_cong_destination *d, __u32 arm)
 {
-	return tcp_cong_cost_against(d, arm, tcp_cong_reference_of(d));
+	struct tcp_cong_reference ref = tcp_cong_reference_of(d);
+
+	return tcp_cong_cost_against(d, arm, &ref);
 }
 
 TCP_CONG_INLINE __u32 tcp_cong_total_samples(const struct tcp_cong_destination *d, __u32 arms)
@@ -195,7 +224,7 @@ TCP_CONG_INLINE __u32 tcp_cong_preference(const struct tcp_cong_destination *d, 
 			continue;
 		sampled++;
 		samples += d->arms[i].samples;
-		cost = tcp_cong_cost_against(d, i, ref);
+		cost = tcp_cong_cost_against(d, i, &ref);
 		if (cheapest == TCP_CONG_NO_ARM || cost < cheapest_cost) {
 			cheapest = i;
 			cheapest_cost = cost;
@@ -207,7 +236,7 @@ TCP_CONG_INLINE __u32 tcp_cong_preference(const struct tcp_cong_destination *d, 
 		current = TCP_CONG_INCUMBENT_ARM;
 	if (d->arms[current & (TCP_CONG_MAX_ARMS - 1)].samples == 0)
 		return cheapest;
-	current_cost = tcp_cong_cost_against(d, current, ref);
+	current_cost = tcp_cong_cost_against(d, current, &ref);
 	margin = current_cost >> TCP_CONG_SWITCH_MARGIN_SHIFT;
 	if (margin < TCP_CONG_SWITCH_MARGIN_MIN)
 		margin = TCP_CONG_SWITCH_MARGIN_MIN;
@@ -216,13 +245,15 @@ TCP_CONG_INLINE __u32 tcp_cong_preference(const struct tcp_cong_destination *d, 
 	return current;
 }
 
-/* Adds what a connection (or the part of one that ran `arm`) achieved to the destination's
- * averages and records. A min RTT of 0 or ~0 (no valid sample) leaves the RTT alone. */
+/* Adds what a connection (or the part of one that ran `arm`) achieved, `bytes` at `rate`, to
+ * the destination's averages and records. A min RTT of 0 or ~0 (no valid sample) leaves the
+ * RTT alone. */
 TCP_CONG_INLINE void tcp_cong_record(struct tcp_cong_destination *d, __u32 arms, __u32 arm,
-				     __u32 min_rtt_us, __u64 rate)
+				     __u32 min_rtt_us, __u64 bytes, __u64 rate)
 {
 	struct tcp_cong_arm *a;
 	bool rtt_known = min_rtt_us != 0 && min_rtt_us != ~0U;
+	__u32 size_class = tcp_cong_size_class(bytes);
 
 	if (arm >= TCP_CONG_MAX_ARMS || arm >= arms)
 		return;
@@ -233,7 +264,11 @@ TCP_CONG_INLINE void tcp_cong_record(struct tcp_cong_destination *d, __u32 arms,
 		d->best_rate = rate;
 	if (rtt_known)
 		a->min_rtt_us = tcp_cong_average(a->min_rtt_us, min_rtt_us, a->min_rtt_us == 0);
-	a->rate = tcp_cong_average(a->rate, rate, a->samples == 0);
+	if (rate == 0)
+		rate = 1;	/* 0 means "no rate of this size yet" */
+	if (size_class < TCP_CONG_SIZE_CLASSES)
+		a->rate[size_class] = tcp_cong_average(a->rate[size_class], rate,
+						       a->rate[size_class] == 0);
 	a->samples++;
 }
 
@@ -241,11 +276,11 @@ TCP_CONG_INLINE void tcp_cong_record(struct tcp_cong_destination *d, __u32 arms,
  * thread (tests, simulations); the BPF program publishes the preference with a
  * compare-and-swap instead, so two CPUs never report the same change. */
 TCP_CONG_INLINE bool tcp_cong_learn(struct tcp_cong_destination *d, __u32 arms, __u32 arm,
-				    __u32 min_rtt_us, __u64 rate)
+				    __u32 min_rtt_us, __u64 bytes, __u64 rate)
 {
 	__u32 before = d->preferred;
 
-	tcp_cong_record(d, arms, arm, min_rtt_us, rate);
+	tcp_cong_record(d, arms, arm, min_rtt_us, bytes, rate);
 	d->preferred = tcp_cong_preference(d, arms);
 	return d->preferred != before;
 }

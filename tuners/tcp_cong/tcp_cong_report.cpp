@@ -40,6 +40,30 @@ std::string megabits(std::uint64_t bytes_per_second)
     return text;
 }
 
+constexpr std::array<const char*, TCP_CONG_SIZE_CLASSES> size_class_names{
+    "under 256 KiB", "256 KiB-1 MiB", "1-4 MiB", "4 MiB or more"};
+constexpr std::array<const char*, TCP_CONG_SIZE_CLASSES> size_class_keys{
+    "lt_256KiB", "lt_1MiB", "lt_4MiB", "ge_4MiB"};
+
+// "8.1 Mbit/s under 256 KiB, 27.5 Mbit/s 1-4 MiB": rates per size class, smallest first.
+std::string rates_text(const __u64 (&rates)[TCP_CONG_SIZE_CLASSES])
+{
+    std::string text;
+    for (unsigned c = 0; c < TCP_CONG_SIZE_CLASSES; ++c)
+        if (rates[c])
+            text += (text.empty() ? "" : ", ") + megabits(rates[c]) + " " + size_class_names[c];
+    return text.empty() ? "-" : text;
+}
+
+// The rate of the largest transfers an algorithm has, with their size: what the view shows.
+std::string largest_rate_text(const tcp_cong_arm& a)
+{
+    for (unsigned c = TCP_CONG_SIZE_CLASSES; c-- > 0;)
+        if (a.rate[c])
+            return megabits(a.rate[c]) + " (" + size_class_names[c] + ")";
+    return "-";
+}
+
 // Arms sampled at least once, cheapest first.
 std::vector<unsigned> sampled_by_cost(const Algorithms& algorithms, const tcp_cong_destination& d)
 {
@@ -109,7 +133,7 @@ std::string preference_reason(const Algorithms& algorithms, const tcp_cong_desti
     return "it cost least over " + std::to_string(connections) +
            (connections == 1 ? " connection" : " connections") + " (cost: " + costs +
            "; 0% is the best algorithm's min RTT " + milliseconds(reference.min_rtt_us) +
-           " and delivery rate " + megabits(reference.rate) + ")";
+           " and delivery rate by transfer size, " + rates_text(reference.rate) + ")";
 }
 
 std::string preference_evidence(const Algorithms& algorithms, const tcp_cong_destination& d)
@@ -120,7 +144,7 @@ std::string preference_evidence(const Algorithms& algorithms, const tcp_cong_des
         text += (text.empty() ? "" : "; ") + algorithms[arm] + ": " + std::to_string(a.chosen) +
                 " chosen, " + std::to_string(a.samples) + " learned";
         if (a.samples)
-            text += ", min RTT " + milliseconds(a.min_rtt_us) + ", rate " + megabits(a.rate);
+            text += ", min RTT " + milliseconds(a.min_rtt_us) + ", rate " + rates_text(a.rate);
     }
     if (d.loss_switches)
         text += "; " + std::to_string(d.loss_switches) + " moved to bbr by the loss rule";
@@ -140,7 +164,10 @@ json::object destination_json(const Algorithms& algorithms, const tcp_cong_key& 
                          {"learned", a.samples}};
         row["cost_ppm"] = a.samples ? json::value(tcp_cong_cost(&d, arm)) : json::value(nullptr);
         row["min_rtt_us"] = a.samples ? json::value(a.min_rtt_us) : json::value(nullptr);
-        row["rate_bytes_per_s"] = a.samples ? json::value(a.rate) : json::value(nullptr);
+        json::object rates;
+        for (unsigned c = 0; c < TCP_CONG_SIZE_CLASSES; ++c)
+            rates[size_class_keys[c]] = a.rate[c] ? json::value(a.rate[c]) : json::value(nullptr);
+        row["rate_bytes_per_s"] = std::move(rates);
         arms.push_back(std::move(row));
     }
     return json::object{{"netns", netns},
@@ -179,9 +206,9 @@ std::vector<std::vector<std::string>> view_rows(const Algorithms& algorithms,
         row.push_back(algorithms[arm]);
         row.push_back(std::to_string(a.chosen));
         row.push_back(std::to_string(a.samples));
-        row.push_back(a.samples ? percent(tcp_cong_cost_against(&d, arm, reference)) : "-");
+        row.push_back(a.samples ? percent(tcp_cong_cost_against(&d, arm, &reference)) : "-");
         row.push_back(a.samples && a.min_rtt_us ? milliseconds(a.min_rtt_us) : "-");
-        row.push_back(a.samples ? megabits(a.rate) : "-");
+        row.push_back(largest_rate_text(a));
         rows.push_back(std::move(row));
     }
     return rows;

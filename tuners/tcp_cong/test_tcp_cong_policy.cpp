@@ -11,6 +11,8 @@ namespace {
 
 constexpr __u32 cubic = 0, bbr = 1, reno = 2;
 constexpr __u32 three_arms = 3;
+// Most tests learn from 1 MiB transfers (size class 1-4 MiB, index 2).
+constexpr __u64 one_mib = 1 << 20, warm_up_bytes = 256 << 10, long_bytes = 4 << 20;
 
 tcp_cong_destination fresh_destination()
 {
@@ -37,7 +39,7 @@ std::array<__u32, 4> ip6(const char* text)
 void learn_many(tcp_cong_destination& d, __u32 arm, int count, __u32 min_rtt_us, __u64 rate)
 {
     for (int i = 0; i < count; ++i)
-        tcp_cong_learn(&d, three_arms, arm, min_rtt_us, rate);
+        tcp_cong_learn(&d, three_arms, arm, min_rtt_us, one_mib, rate);
 }
 
 }  // namespace
@@ -108,8 +110,8 @@ TEST_CASE("warm-up gives every algorithm its connections before any is preferred
 TEST_CASE("cost is the relative shortfall of rate plus the relative excess of min RTT")
 {
     auto d = fresh_destination();
-    tcp_cong_learn(&d, three_arms, bbr, 50000, 10000000);
-    tcp_cong_learn(&d, three_arms, cubic, 75000, 5000000);
+    tcp_cong_learn(&d, three_arms, bbr, 50000, one_mib, 10000000);
+    tcp_cong_learn(&d, three_arms, cubic, 75000, one_mib, 5000000);
     CHECK(tcp_cong_cost(&d, bbr) == 0);
     CHECK(tcp_cong_cost(&d, cubic) == 500000 + 500000);
     CHECK(tcp_cong_cost(&d, reno) == 2 * TCP_CONG_COST_SCALE);  // never sampled
@@ -118,18 +120,18 @@ TEST_CASE("cost is the relative shortfall of rate plus the relative excess of mi
 TEST_CASE("an RTT far above the best adds at most one full unit of cost")
 {
     auto d = fresh_destination();
-    tcp_cong_learn(&d, three_arms, bbr, 1000, 100);
-    tcp_cong_learn(&d, three_arms, cubic, 900000, 100);
+    tcp_cong_learn(&d, three_arms, bbr, 1000, one_mib, 100);
+    tcp_cong_learn(&d, three_arms, cubic, 900000, one_mib, 100);
     CHECK(tcp_cong_cost(&d, cubic) == TCP_CONG_COST_SCALE);
 }
 
 TEST_CASE("the cheapest algorithm becomes preferred once every one has been sampled")
 {
     auto d = fresh_destination();
-    CHECK_FALSE(tcp_cong_learn(&d, three_arms, cubic, 50000, 1000000));
-    CHECK_FALSE(tcp_cong_learn(&d, three_arms, bbr, 50000, 8000000));
+    CHECK_FALSE(tcp_cong_learn(&d, three_arms, cubic, 50000, one_mib, 1000000));
+    CHECK_FALSE(tcp_cong_learn(&d, three_arms, bbr, 50000, one_mib, 8000000));
     CHECK(d.preferred == TCP_CONG_NO_ARM);
-    CHECK(tcp_cong_learn(&d, three_arms, reno, 50000, 900000));
+    CHECK(tcp_cong_learn(&d, three_arms, reno, 50000, one_mib, 900000));
     CHECK(d.preferred == bbr);
 }
 
@@ -138,16 +140,43 @@ TEST_CASE("before any preference the default (the first algorithm) stays unless 
     // CI: reno at 0.2% against cubic's 0.4% after one connection each became preferred, then
     // lost 10% to cubic on longer transfers. A tie from a few samples keeps the default.
     auto d = fresh_destination();
-    tcp_cong_learn(&d, three_arms, cubic, 50100, 8150000);
-    tcp_cong_learn(&d, three_arms, bbr, 54000, 7600000);
-    CHECK(tcp_cong_learn(&d, three_arms, reno, 50100, 8200000));
+    tcp_cong_learn(&d, three_arms, cubic, 50100, one_mib, 8150000);
+    tcp_cong_learn(&d, three_arms, bbr, 54000, one_mib, 7600000);
+    CHECK(tcp_cong_learn(&d, three_arms, reno, 50100, one_mib, 8200000));
     CHECK(d.preferred == cubic);
     // Clearly cheaper by more than the margin: the rival is preferred from the start.
     auto lossy = fresh_destination();
-    tcp_cong_learn(&lossy, three_arms, cubic, 50000, 1000000);
-    tcp_cong_learn(&lossy, three_arms, reno, 50000, 900000);
-    tcp_cong_learn(&lossy, three_arms, bbr, 50000, 8000000);
+    tcp_cong_learn(&lossy, three_arms, cubic, 50000, one_mib, 1000000);
+    tcp_cong_learn(&lossy, three_arms, reno, 50000, one_mib, 900000);
+    tcp_cong_learn(&lossy, three_arms, bbr, 50000, one_mib, 8000000);
     CHECK(lossy.preferred == bbr);
+}
+
+TEST_CASE("delivery rates are compared between transfers of about the same size")
+{
+    CHECK(tcp_cong_size_class(64 << 10) == 0);
+    CHECK(tcp_cong_size_class(warm_up_bytes) == 1);
+    CHECK(tcp_cong_size_class(one_mib) == 2);
+    CHECK(tcp_cong_size_class(long_bytes) == 3);
+    // CI: after 256 KiB warm-ups, reno explored one 4 MiB transfer, whose rate (27.5 Mbit/s)
+    // beat cubic's average over mostly short ones (8 Mbit/s), and reno took over. Like with
+    // like: cubic's 4 MiB transfers ran as fast, so neither is cheaper.
+    auto d = fresh_destination();
+    for (int i = 0; i < 4; ++i)
+        for (__u32 arm : {cubic, bbr, reno})
+            tcp_cong_learn(&d, three_arms, arm, 50100, warm_up_bytes, 1020000);
+    REQUIRE(d.preferred == cubic);
+    for (int i = 0; i < 5; ++i)
+        tcp_cong_learn(&d, three_arms, cubic, 50100, long_bytes, 3440000);
+    CHECK_FALSE(tcp_cong_learn(&d, three_arms, reno, 50100, long_bytes, 3440000));
+    CHECK(d.preferred == cubic);
+    CHECK(tcp_cong_cost(&d, reno) == 0);
+    // A size only one algorithm has says nothing against the others.
+    auto alone = fresh_destination();
+    tcp_cong_learn(&alone, three_arms, cubic, 50000, warm_up_bytes, 1000000);
+    tcp_cong_learn(&alone, three_arms, bbr, 50000, long_bytes, 9000000);
+    CHECK(tcp_cong_cost(&alone, cubic) == 0);
+    CHECK(tcp_cong_cost(&alone, bbr) == 0);
 }
 
 TEST_CASE("an algorithm that never yields a sample does not keep the others from being preferred")
@@ -156,7 +185,7 @@ TEST_CASE("an algorithm that never yields a sample does not keep the others from
     learn_many(d, cubic, 5, 50000, 1000000);
     learn_many(d, bbr, 6, 50000, 8000000);
     CHECK(d.preferred == TCP_CONG_NO_ARM);
-    CHECK(tcp_cong_learn(&d, three_arms, bbr, 50000, 8000000));
+    CHECK(tcp_cong_learn(&d, three_arms, bbr, 50000, one_mib, 8000000));
     CHECK(d.preferred == bbr);
 }
 
@@ -164,15 +193,15 @@ TEST_CASE("a nearly equal rival does not take over; a clearly cheaper one does")
 {
     auto d = fresh_destination();
     for (auto& arm : d.arms)
-        arm = {.chosen = 5, .samples = 5, .min_rtt_us = 50000, .pad = 0, .rate = 10000000};
-    d.arms[reno].rate = 5000000;
+        arm = {.chosen = 5, .samples = 5, .min_rtt_us = 50000, .pad = 0, .rate = {0, 0, 10000000, 0}};
+    d.arms[reno].rate[2] = 5000000;
     d.preferred = cubic;
     // bbr delivers 1.5% more than cubic: cheaper, but within the 2% margin; cubic stays.
-    d.arms[bbr].rate = 10150000;
+    d.arms[bbr].rate[2] = 10150000;
     REQUIRE(tcp_cong_cost(&d, bbr) < tcp_cong_cost(&d, cubic));
     CHECK(tcp_cong_preference(&d, three_arms) == cubic);
     // 10% more: beyond the margin (1/8 of cubic's cost, at least 2%); bbr takes over.
-    d.arms[bbr].rate = 11000000;
+    d.arms[bbr].rate[2] = 11000000;
     CHECK(tcp_cong_preference(&d, three_arms) == bbr);
 }
 
@@ -191,8 +220,8 @@ TEST_CASE("a path whose loss appears moves the preference within a few connectio
 TEST_CASE("costs are measured against the best algorithm's average, not the record")
 {
     auto d = fresh_destination();
-    d.arms[cubic] = {.chosen = 4, .samples = 4, .min_rtt_us = 50000, .pad = 0, .rate = 5000000};
-    d.arms[bbr] = {.chosen = 4, .samples = 4, .min_rtt_us = 50000, .pad = 0, .rate = 10000000};
+    d.arms[cubic] = {.chosen = 4, .samples = 4, .min_rtt_us = 50000, .pad = 0, .rate = {0, 0, 5000000, 0}};
+    d.arms[bbr] = {.chosen = 4, .samples = 4, .min_rtt_us = 50000, .pad = 0, .rate = {0, 0, 10000000, 0}};
     d.best_rate = 400000000;  // one burst once: shown as evidence, not the yardstick
     d.best_min_rtt_us = 20000;
     CHECK(tcp_cong_cost(&d, bbr) == 0);
@@ -202,8 +231,8 @@ TEST_CASE("costs are measured against the best algorithm's average, not the reco
 TEST_CASE("an unknown min RTT (~0) leaves the RTT average alone")
 {
     auto d = fresh_destination();
-    tcp_cong_learn(&d, three_arms, cubic, 50000, 1000000);
-    tcp_cong_learn(&d, three_arms, cubic, ~0U, 1000000);
+    tcp_cong_learn(&d, three_arms, cubic, 50000, one_mib, 1000000);
+    tcp_cong_learn(&d, three_arms, cubic, ~0U, one_mib, 1000000);
     CHECK(d.arms[cubic].min_rtt_us == 50000);
     CHECK(d.best_min_rtt_us == 50000);
 }

@@ -42,9 +42,10 @@ TEST_CASE("a preference change says where, what and why, with each algorithm's c
     event.key = v4_key("10.1.0.2");
     event.previous = 0;
     event.destination.preferred = TCP_CONG_NO_ARM;
-    tcp_cong_learn(&event.destination, 3, 0, 50000, 250000);
-    tcp_cong_learn(&event.destination, 3, 1, 50000, 5000000);
-    tcp_cong_learn(&event.destination, 3, 2, 50000, 250000);
+    tcp_cong_learn(&event.destination, 3, 0, 50000, 1 << 20, 250000);
+    tcp_cong_learn(&event.destination, 3, 1, 50000, 1 << 20, 5000000);
+    tcp_cong_learn(&event.destination, 3, 1, 50000, 64 << 10, 1250000);
+    tcp_cong_learn(&event.destination, 3, 2, 50000, 1 << 20, 250000);
     event.destination.arms[0].chosen = 3;
     event.destination.arms[1].chosen = 4;
     event.destination.loss_switches = 2;
@@ -52,11 +53,13 @@ TEST_CASE("a preference change says where, what and why, with each algorithm's c
           "connections to 10.1.0.2 in netns web now get bbr (before: cubic)");
     CHECK(preference_reason(algorithms, event.destination) ==
           "it cost least over 7 connections (cost: bbr 0.0%, cubic 95.0%, reno 95.0%; 0% is the "
-          "best algorithm's min RTT 50.0 ms and delivery rate 40.0 Mbit/s)");
+          "best algorithm's min RTT 50.0 ms and delivery rate by transfer size, 10.0 Mbit/s "
+          "under 256 KiB, 40.0 Mbit/s 1-4 MiB)");
     CHECK(preference_evidence(algorithms, event.destination) ==
-          "cubic: 3 chosen, 1 learned, min RTT 50.0 ms, rate 2.0 Mbit/s; bbr: 4 chosen, 1 "
-          "learned, min RTT 50.0 ms, rate 40.0 Mbit/s; reno: 0 chosen, 1 learned, min RTT 50.0 "
-          "ms, rate 2.0 Mbit/s; 2 moved to bbr by the loss rule");
+          "cubic: 3 chosen, 1 learned, min RTT 50.0 ms, rate 2.0 Mbit/s 1-4 MiB; bbr: 4 chosen, "
+          "2 learned, min RTT 50.0 ms, rate 10.0 Mbit/s under 256 KiB, 40.0 Mbit/s 1-4 MiB; "
+          "reno: 0 chosen, 1 learned, min RTT 50.0 ms, rate 2.0 Mbit/s 1-4 MiB; 2 moved to bbr "
+          "by the loss rule");
 }
 
 TEST_CASE("the view has one row per algorithm, the destination named on the first")
@@ -64,7 +67,7 @@ TEST_CASE("the view has one row per algorithm, the destination named on the firs
     const Algorithms algorithms{"cubic", "bbr"};
     tcp_cong_destination d{};
     d.preferred = TCP_CONG_NO_ARM;
-    tcp_cong_learn(&d, 2, 1, 20000, 1250000);
+    tcp_cong_learn(&d, 2, 1, 20000, 1 << 20, 1250000);
     d.arms[1].chosen = 1;
     const auto details = destination_json(algorithms, v4_key("10.1.0.2"), d, "host");
     CHECK(details.at("preferred").is_null());
@@ -75,5 +78,8 @@ TEST_CASE("the view has one row per algorithm, the destination named on the firs
     CHECK(rows[0] == std::vector<std::string>{"host", "10.1.0.2", "-", "cubic", "0", "0", "-",
                                               "-", "-"});
     CHECK(rows[1] == std::vector<std::string>{"", "", "", "bbr", "1", "1", "0.0%", "20.0 ms",
-                                              "10.0 Mbit/s"});
+                                              "10.0 Mbit/s (1-4 MiB)"});
+    const auto& rates = details.at("algorithms").as_array().at(1).as_object().at("rate_bytes_per_s");
+    CHECK(rates.at("lt_4MiB").to_number<int>() == 1250000);
+    CHECK(rates.at("ge_4MiB").is_null());
 }
