@@ -230,12 +230,18 @@ ct iperf3 -s -1 -D -B 127.0.0.1 || fail "cannot start iperf3 -s"
 sleep 0.3
 ct iperf3 -c 127.0.0.1 -t 2 >"$work/iperf.log" 2>&1 || { cat "$work/iperf.log"; fail "iperf3 failed"; }
 rmem_id=8f82386388c24e9cbb22232a64b815e3
-change=""
-for _ in $(seq 50); do
-  change=$(ct journalctl -b -u bpftune -o json --no-pager MESSAGE_ID=$rmem_id | head -n 1)
-  [ -n "$change" ] && break
-  sleep 0.2
-done
+# first_record MATCH...: the first journal record of bpftune matching, as JSON, waiting up to
+# 10 s for it; empty if none came.
+first_record() {
+  local record=""
+  for _ in $(seq 50); do
+    record=$(ct journalctl -b -u bpftune -o json --no-pager "$@" | head -n 1)
+    [ -n "$record" ] && break
+    sleep 0.2
+  done
+  echo "$record"
+}
+change=$(first_record MESSAGE_ID=$rmem_id)
 [ -n "$change" ] || fail "no rmem_limited change in journalctl -u bpftune -o json"
 field() { jq -r --arg f "$1" '.[$f] // empty' <<<"$change"; }
 [ "$(field BPFTUNE_TUNER)" = tcp_buffer ] || fail "BPFTUNE_TUNER is '$(field BPFTUNE_TUNER)'"
@@ -256,12 +262,7 @@ ct ip netns exec bt-ns iperf3 -s -1 -D -B 127.0.0.1 || fail "cannot start iperf3
 sleep 0.3
 ct ip netns exec bt-ns iperf3 -c 127.0.0.1 -t 2 >"$work/iperf-ns.log" 2>&1 ||
   { cat "$work/iperf-ns.log"; fail "iperf3 in bt-ns failed"; }
-ns_change=""
-for _ in $(seq 50); do
-  ns_change=$(ct journalctl -b -u bpftune -o json --no-pager MESSAGE_ID=$rmem_id BPFTUNE_NETNS=bt-ns | head -n 1)
-  [ -n "$ns_change" ] && break
-  sleep 0.2
-done
+ns_change=$(first_record MESSAGE_ID=$rmem_id BPFTUNE_NETNS=bt-ns)
 [ -n "$ns_change" ] || fail "no rmem_limited change for netns bt-ns in the journal"
 ns_new_max=$(jq -r '.BPFTUNE_NEW' <<<"$ns_change" | awk '{print $3}')
 ns_live_max=$(ct ip netns exec bt-ns sysctl -n net.ipv4.tcp_rmem | awk '{print $3}')
@@ -279,12 +280,7 @@ own=$(ct journalctl -b -u bpftune -o json --no-pager MESSAGE_ID=$admin_id | jq -
 # systemd-run expands $ itself: $$$$ reaches the shell as $$.
 writer_pid=$(ct systemd-run --quiet --wait --pipe sh -c 'echo $$$$; exec sysctl -q -w net.ipv4.tcp_rmem="4096 65536 1048576"') ||
   fail "the administrator's write of tcp_rmem failed"
-admin=""
-for _ in $(seq 50); do
-  admin=$(ct journalctl -b -u bpftune -o json --no-pager MESSAGE_ID=$admin_id | head -n 1)
-  [ -n "$admin" ] && break
-  sleep 0.2
-done
+admin=$(first_record MESSAGE_ID=$admin_id)
 [ -n "$admin" ] || fail "no admin_override record after sysctl -w net.ipv4.tcp_rmem"
 [ "$(jq -r .BPFTUNE_WRITER_PID <<<"$admin")" = "$writer_pid" ] ||
   fail "BPFTUNE_WRITER_PID is $(jq -r .BPFTUNE_WRITER_PID <<<"$admin"), the writer was container pid $writer_pid"
