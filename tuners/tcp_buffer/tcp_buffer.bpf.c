@@ -92,14 +92,10 @@ static __always_inline int rcvbuf_check(struct sock *sk, __u32 interval_us)
 	return 0;
 }
 
-/* Kernels since 6.16 trace the moment autotuning decides to grow a receive buffer. */
-SEC("raw_tp/tcp_rcvbuf_grow")
-int BPF_PROG(bt_rcvbuf_grow, struct sock *sk, int time_us)
-{
-	return rcvbuf_check(sk, time_us);
-}
-
-/* Older kernels: the same decision, re-derived where tcp_rcv_space_adjust() starts. */
+/* Where tcp_rcv_space_adjust() starts, on every kernel: the decision is re-derived here. The
+ * newer raw_tp/tcp_rcvbuf_grow fires only when a round trip read more than any before, so a
+ * connection held steady at the ceiling would go unseen and the policy, which waits for a
+ * full window, would wait for ever. */
 SEC("raw_tp/tcp_rcv_space_adjust")
 int BPF_PROG(bt_rcv_space, struct sock *sk)
 {

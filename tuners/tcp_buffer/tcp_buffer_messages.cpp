@@ -6,10 +6,32 @@
 
 namespace bpftune::tcp_buffer {
 
-std::string raise_reason(const BufferLimited& limited)
+std::string raise_reason(const BufferLimited& limited, const Decision& decision,
+                         std::uint32_t min_rtt_us)
 {
-    return std::string(limited.side == Side::receive ? "receive" : "send") +
-           " buffers of connections to " + limited.peer + " hit the maximum";
+    std::string text = std::string(limited.side == Side::receive ? "receive" : "send") +
+                       " buffers of connections to " + limited.peer + " hit the maximum; ";
+    const auto need = [&](std::uint64_t bytes, std::uint64_t window_bytes) {
+        return format_bytes(bytes) + ", twice the " + format_bytes(window_bytes) +
+               " they delivered per " + format_duration_us(min_rtt_us) + " (the path's lowest RTT)";
+    };
+    switch (decision.step.basis) {
+    case Basis::headroom:
+        text += "they filled the window it allows, so the path may carry more: twice their need of " +
+                need(decision.need->measured_bytes, decision.need->measured_window_bytes);
+        break;
+    case Basis::need:
+        text += "raised to what the path needs, and one smallest step more: " +
+                need(decision.need->bytes, decision.need->window_bytes);
+        break;
+    case Basis::unknown:
+        text += "full at the ceiling: it grows x4 while under " +
+                format_bytes(cheap_ceiling_bytes) + ", x2 above";
+        break;
+    }
+    if (decision.step.capped)
+        text += "; held to one step (-r) or the hard maximum";
+    return text;
 }
 
 std::string raise_evidence(const BufferLimited& limited)
@@ -17,10 +39,11 @@ std::string raise_evidence(const BufferLimited& limited)
     if (limited.side == Side::send)
         return "send buffer " + format_bytes(limited.buffer_bytes) +
                " full at the ceiling; smoothed RTT " + format_duration_us(limited.rtt_us);
-    return "autotuning wanted " + format_bytes(limited.wanted_bytes) +
-           "; estimated bandwidth-delay product " + format_bytes(limited.copied_bytes) +
-           " (read in " + format_duration_us(limited.interval_us) + ", RTT " +
-           format_duration_us(limited.rtt_us) + ")";
+    return "autotuning wanted " + format_bytes(limited.wanted_bytes) + "; read " +
+           format_bytes(limited.copied_bytes) + " in " + format_duration_us(limited.interval_us) +
+           " (before: " + format_bytes(limited.previous_bytes) + "), RTT " +
+           format_duration_us(limited.rtt_us) + ", scaling ratio " +
+           std::to_string(limited.scaling_ratio) + "/256";
 }
 
 std::string latency_hold(const std::string& tunable, const std::string& netns,
@@ -46,6 +69,18 @@ std::string queueing_hold(const std::string& tunable, const std::string& netns,
     return "tcp_buffer: not raising " + tunable + " in netns " + netns + ": RTT to " +
            limited.peer + " is " + format_duration_us(limited.rtt_us) + ", above its lowest " +
            format_duration_us(min_rtt_us) + ", so the path is full, not the buffer";
+}
+
+std::string need_hold(const std::string& tunable, const std::string& netns,
+                      const Decision& decision, std::int64_t live_max)
+{
+    const std::string head = "tcp_buffer: not raising " + tunable + " (" +
+                             format_bytes(live_max) + ") in netns " + netns + ": ";
+    const std::string need = format_bytes(decision.need->bytes) + " for a window of " +
+                             format_bytes(decision.need->window_bytes);
+    if (decision.verdict == Verdict::still_growing)
+        return head + "connections are still growing into it (need so far " + need + ")";
+    return head + "the path needs " + need + ", less than one step more";
 }
 
 }  // namespace bpftune::tcp_buffer

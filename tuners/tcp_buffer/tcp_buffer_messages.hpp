@@ -1,6 +1,7 @@
 // What tcp_buffer says about a change or a hold, as text: pure, so its wording is tested.
 #pragma once
 
+#include "tcp_buffer_policy.hpp"
 #include "tcp_buffer_signal.hpp"
 
 #include <cstdint>
@@ -8,9 +9,10 @@
 
 namespace bpftune::tcp_buffer {
 
-// "receive buffers of connections to 10.0.0.2 hit the maximum"
-std::string raise_reason(const BufferLimited& limited);
-// The numbers behind it: what autotuning asked for and the bandwidth-delay product seen.
+// "receive buffers of connections to 10.0.0.2 hit the maximum; ..." and why the new value.
+std::string raise_reason(const BufferLimited& limited, const Decision& decision,
+                         std::uint32_t min_rtt_us);
+// The numbers behind it: what autotuning asked for and what the connection delivered.
 std::string raise_evidence(const BufferLimited& limited);
 
 std::string latency_hold(const std::string& tunable, const std::string& netns,
@@ -19,5 +21,9 @@ std::string hard_limit_hold(const std::string& tunable, const std::string& netns
                             std::int64_t value, std::int64_t hard_max);
 std::string queueing_hold(const std::string& tunable, const std::string& netns,
                           const BufferLimited& limited, std::uint32_t min_rtt_us);
+// Why a ceiling the kernel asked past was left alone: the window is still growing into it,
+// or the path needs less than one step more. decision.need must be set.
+std::string need_hold(const std::string& tunable, const std::string& netns,
+                      const Decision& decision, std::int64_t live_max);
 
 }  // namespace bpftune::tcp_buffer

@@ -1,5 +1,9 @@
 #include "tcp_buffer_policy.hpp"
 
+extern "C" {
+#include "tcp_buffer_demand.h"
+}
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -25,22 +29,57 @@ Growth growth_for(int learning_rate)
     return by_rate[static_cast<std::size_t>(std::clamp(learning_rate, 0, 4))];
 }
 
-std::optional<std::int64_t> next_buffer_max(std::int64_t current_max, std::uint64_t wanted_bytes,
-                                            std::int64_t hard_max, const Growth& growth)
+std::optional<Need> path_need(const Delivery& delivery, std::uint32_t min_rtt_us,
+                              std::int64_t ceiling)
+{
+    if (!delivery.interval_us || !delivery.copied_bytes || !min_rtt_us)
+        return std::nullopt;
+    // Rate times the lowest RTT: the window the path carries, whatever the queue adds.
+    const auto window = static_cast<std::uint32_t>(
+        static_cast<std::uint64_t>(delivery.copied_bytes) *
+        std::min(min_rtt_us, delivery.interval_us) / delivery.interval_us);
+    Need need;
+    need.measured_window_bytes = window;
+    need.window_bytes = delivery.previous_window_bytes
+                            ? std::min<std::uint64_t>(window, delivery.previous_window_bytes)
+                            : window;
+    const auto used = static_cast<std::uint32_t>(need.window_bytes);
+    need.bytes = tcp_rcvbuf_wanted_bytes(used, used, delivery.scaling_ratio);
+    need.measured_bytes = tcp_rcvbuf_wanted_bytes(window, window, delivery.scaling_ratio);
+    need.window_full = need.measured_bytes * 2 >= static_cast<std::uint64_t>(ceiling) * 3;
+    need.still_growing = static_cast<std::uint64_t>(delivery.copied_bytes) * 2 >=
+                         static_cast<std::uint64_t>(delivery.previous_bytes) * 3;
+    return need;
+}
+
+std::optional<Step> next_buffer_max(std::int64_t current_max, const std::optional<Need>& need,
+                                    std::int64_t hard_max, const Growth& growth)
 {
     if (current_max >= hard_max)
         return std::nullopt;
     const double current = static_cast<double>(std::max<std::int64_t>(current_max, page_bytes));
-    // The kernel's own ask already holds 2x the last RTT's data plus the sender's growth.
-    double target = wanted_bytes ? static_cast<double>(wanted_bytes)
-                                 : current * std::min(2.0, growth.max_factor);
-    target = std::clamp(target, current * growth.min_factor, current * growth.max_factor);
-    target = std::min(target, static_cast<double>(hard_max));
-    auto aligned = static_cast<std::int64_t>(std::ceil(target / page_bytes)) * page_bytes;
-    aligned = std::min(aligned, hard_max);
-    if (aligned <= current_max)
+    const bool cheap = current_max < cheap_ceiling_bytes;
+    Step step;
+    double target;
+    if (!need) {
+        step.basis = Basis::unknown;
+        target = current * (cheap ? 4.0 : 2.0);
+    } else if (need->window_full && cheap) {
+        step.basis = Basis::headroom;
+        target = static_cast<double>(need->measured_bytes) * 2.0;
+    } else {
+        step.basis = Basis::need;
+        // One smallest step above: the next interval's noise then does not ask for another.
+        target = static_cast<double>(need->bytes) * growth.min_factor;
+    }
+    double bounded = std::clamp(target, current * growth.min_factor, current * growth.max_factor);
+    bounded = std::min(bounded, static_cast<double>(hard_max));
+    step.capped = bounded < target;
+    auto aligned = static_cast<std::int64_t>(std::ceil(bounded / page_bytes)) * page_bytes;
+    step.new_max = std::min(aligned, hard_max);
+    if (step.new_max <= current_max)
         return std::nullopt;
-    return aligned;
+    return step;
 }
 
 bool near_memory_pressure(const TcpMemory& memory)
@@ -101,20 +140,27 @@ Decision decide_raise(const RaiseInputs& in)
         return {Verdict::stale};
     if (in.memory_pressure)
         return {Verdict::memory_pressure};
-    // The kernel's ask already doubles what the last RTT carried; asking for less than one
-    // step more means the ceiling covers the path.
-    if (in.wanted_bytes &&
-        static_cast<double>(in.wanted_bytes) < static_cast<double>(in.live_max) * in.growth.min_factor)
-        return {Verdict::nearly_enough};
+    const auto need =
+        in.delivery ? path_need(*in.delivery, in.min_rtt_us ? in.min_rtt_us : in.rtt_us, in.live_max)
+                    : std::nullopt;
+    // A window not yet full says nothing while slow start still doubles it; once steady, it
+    // is what the path carries.
+    if (need && !need->window_full) {
+        if (need->still_growing)
+            return {Verdict::still_growing, {}, need};
+        if (static_cast<double>(need->bytes) <
+            static_cast<double>(in.live_max) * in.growth.min_factor)
+            return {Verdict::nearly_enough, {}, need};
+    }
     if (in.min_rtt_us && in.rtt_us > in.min_rtt_us * queueing_rtt_factor)
-        return {Verdict::path_queueing};
+        return {Verdict::path_queueing, {}, need};
     if (in.buffer_vs_rtt && in.buffer_vs_rtt->samples() >= correlation_min_samples &&
         in.buffer_vs_rtt->coefficient() > latency_correlation_threshold)
-        return {Verdict::latency_correlated};
-    auto next = next_buffer_max(in.live_max, in.wanted_bytes, in.hard_max, in.growth);
-    if (!next)
-        return {Verdict::at_hard_limit};
-    return {Verdict::raise, *next};
+        return {Verdict::latency_correlated, {}, need};
+    auto step = next_buffer_max(in.live_max, need, in.hard_max, in.growth);
+    if (!step)
+        return {Verdict::at_hard_limit, {}, need};
+    return {Verdict::raise, *step, need};
 }
 
 std::uint32_t PathRtt::observe(const std::string& peer, std::uint32_t rtt_us)
@@ -127,6 +173,19 @@ std::uint32_t PathRtt::observe(const std::string& peer, std::uint32_t rtt_us)
     if (!inserted)
         it->second = std::min(it->second, rtt_us);
     return it->second;
+}
+
+std::uint64_t LastWindow::recall(const std::string& peer) const
+{
+    const auto it = window_bytes_.find(peer);
+    return it == window_bytes_.end() ? 0 : it->second;
+}
+
+void LastWindow::remember(const std::string& peer, std::uint64_t window_bytes)
+{
+    if (window_bytes_.size() >= max_peers && !window_bytes_.contains(peer))
+        window_bytes_.clear();
+    window_bytes_[peer] = window_bytes;
 }
 
 std::string format_duration_us(std::uint64_t us)

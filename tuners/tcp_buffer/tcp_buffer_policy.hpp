@@ -35,12 +35,57 @@ struct Growth {
 // -r 0..4: 4 takes the largest steps (x4 at most), 0 the most cautious (+25% at most).
 Growth growth_for(int learning_rate);
 
-// The next ceiling. wanted_bytes is what the kernel's autotuning asked for (0: unknown, then
-// the ceiling doubles). The result follows that demand, moves at least
-// min_factor and at most max_factor, is page-aligned and never exceeds hard_max.
-// Nothing when the current value is already at hard_max.
-std::optional<std::int64_t> next_buffer_max(std::int64_t current_max, std::uint64_t wanted_bytes,
-                                            std::int64_t hard_max, const Growth& growth);
+// Under this ceiling (the kernel's own default for tcp_wmem[2], below its 6 MiB for
+// tcp_rmem[2]) a buffer costs little, so a connection that fills it gets twice its need.
+constexpr std::int64_t cheap_ceiling_bytes = 4 << 20;
+
+// What a receive event measured over its last interval (at least one RTT).
+struct Delivery {
+    std::uint32_t copied_bytes = 0;    // read by the application in the interval
+    std::uint32_t previous_bytes = 0;  // the most read in an interval before
+    std::uint32_t interval_us = 0;
+    std::uint8_t scaling_ratio = 0;    // payload share of buffer memory, /256 (0: unknown)
+    std::uint64_t previous_window_bytes = 0;  // measured_window_bytes of the peer's last event
+};
+
+// What the path needs of the ceiling, from what it delivered.
+struct Need {
+    // Autotuning's steady ask for the bytes delivered in the path's lowest RTT: twice that
+    // window, as buffer memory, without the slow-start term that doubles it again each RTT.
+    std::uint64_t bytes = 0;
+    // Payload delivered per lowest RTT (the BDP in use): the smaller of this interval's and
+    // the previous one's, since an application catching up on its reads makes one interval
+    // look faster than the link.
+    std::uint64_t window_bytes = 0;
+    std::uint64_t measured_window_bytes = 0;  // this interval's alone
+    std::uint64_t measured_bytes = 0;         // the need from this interval's window alone
+    // This interval's window used 3/4 or more of what the ceiling allows (a full window is
+    // capped by the ceiling, so one interval is enough to tell).
+    bool window_full = false;
+    bool still_growing = false;      // delivery grew by half or more since the last interval
+};
+
+// Nothing when the event does not say (send side) or the interval is not measured.
+std::optional<Need> path_need(const Delivery& delivery, std::uint32_t min_rtt_us,
+                              std::int64_t ceiling);
+
+enum class Basis {
+    headroom,  // the window was full: the path may carry more, so twice this interval's need
+    need,      // what the path needs, and one smallest step more against noise
+    unknown,   // no demand known (send buffer full at the ceiling): as if the window was full
+};
+
+struct Step {
+    std::int64_t new_max = 0;
+    Basis basis = Basis::need;
+    bool capped = false;  // held to the largest step, or to the hard maximum
+};
+
+// The next ceiling: the need plus one smallest step (nothing known: twice the ceiling), or
+// twice the need when the window was full and the ceiling is under cheap_ceiling_bytes; moved at least min_factor and at most
+// max_factor, page-aligned and never above hard_max. Nothing at hard_max.
+std::optional<Step> next_buffer_max(std::int64_t current_max, const std::optional<Need>& need,
+                                    std::int64_t hard_max, const Growth& growth);
 
 struct TcpMemory {
     std::int64_t allocated_pages = 0;  // /proc/net/sockstat "TCP: ... mem N"
@@ -64,13 +109,14 @@ enum class Verdict {
     memory_pressure,
     latency_correlated,  // raising the buffer has been raising RTT: more would only queue
     path_queueing,       // RTT well above the path's lowest: the link, not the buffer, limits
-    nearly_enough,       // the kernel asks for less than one minimum step more
+    nearly_enough,       // the path needs less than one minimum step more
+    still_growing,       // slow start has not yet filled the window the ceiling allows
 };
 
 struct RaiseInputs {
     std::int64_t live_max = 0;      // the ceiling now, read from /proc/sys
     std::int64_t observed_max = 0;  // the ceiling the kernel used when the event fired
-    std::uint64_t wanted_bytes = 0;
+    std::optional<Delivery> delivery;  // receive side only
     std::int64_t hard_max = 0;
     Growth growth{};
     bool memory_pressure = false;
@@ -81,7 +127,8 @@ struct RaiseInputs {
 
 struct Decision {
     Verdict verdict;
-    std::int64_t new_max = 0;
+    Step step{};                // for raise
+    std::optional<Need> need{};
 };
 
 Decision decide_raise(const RaiseInputs& in);
@@ -96,6 +143,18 @@ public:
 private:
     static constexpr std::size_t max_peers = 1024;
     std::map<std::string, std::uint32_t> min_rtt_us_;
+};
+
+// The window each peer's last receive event measured, for the next event's comparison.
+// Bounded like PathRtt.
+class LastWindow {
+public:
+    std::uint64_t recall(const std::string& peer) const;  // 0: nothing measured yet
+    void remember(const std::string& peer, std::uint64_t window_bytes);
+
+private:
+    static constexpr std::size_t max_peers = 1024;
+    std::map<std::string, std::uint64_t> window_bytes_;
 };
 
 // "1.5 MiB", "900 KiB", "512 B": sizes in messages.

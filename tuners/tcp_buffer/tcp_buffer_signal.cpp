@@ -47,7 +47,9 @@ std::optional<Signal> decode(NetnsCookie cookie, RawRecord record)
                                                               e.scaling_ratio)
                                     : 0,
             .copied_bytes = e.copied_bytes,
+            .previous_bytes = e.previous_space_bytes,
             .interval_us = e.interval_us,
+            .scaling_ratio = e.scaling_ratio,
             .rtt_us = e.rtt_us,
             .peer = peer_text(e),
         }, std::nullopt};

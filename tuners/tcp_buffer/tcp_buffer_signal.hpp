@@ -18,7 +18,9 @@ struct BufferLimited {
     std::uint32_t sysctl_max_bytes;
     std::uint64_t wanted_bytes;     // 0 when the kernel does not say (send side)
     std::uint32_t copied_bytes;     // receive: read in the last interval
+    std::uint32_t previous_bytes;   // receive: the most read in an interval before
     std::uint32_t interval_us;
+    std::uint8_t scaling_ratio;     // receive: payload share of buffer memory, /256 (0: unknown)
     std::uint32_t rtt_us;
     std::string peer;               // "10.0.0.2" or "fd00::2"
 };

@@ -111,7 +111,7 @@ public:
 
 private:
     void handle(const tcp_buffer::BufferLimited& limited);
-    void explain_hold(tcp_buffer::Verdict verdict, const tcp_buffer::BufferLimited& limited,
+    void explain_hold(const tcp_buffer::Decision& decision, const tcp_buffer::BufferLimited& limited,
                       std::int64_t live_max, std::uint32_t min_rtt_us, SideState& state);
     void note_memory_limit(const tcp_buffer::MemoryLimit& memory);
     tcp_buffer::TcpMemory read_tcp_memory();
@@ -127,6 +127,7 @@ private:
     std::unique_ptr<Inbox<tcp_buffer::Signal>> inbox_;
     std::map<std::pair<NetnsCookie, Side>, SideState> state_;
     tcp_buffer::PathRtt path_rtt_;
+    tcp_buffer::LastWindow last_window_;
     std::chrono::steady_clock::time_point last_memory_limit_{};
     bool pressure_reported_ = false;
     // Containers come and go; what was learned about a deleted namespace is dropped with it.
@@ -141,10 +142,6 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
     if (auto shared = share_with_daemon(*skeleton, context.bpf); !shared)
         return shared.error();
 
-    // One receive hook: the precise tracepoint where the kernel has it, else the older one.
-    const bool has_grow = kernel_has_raw_tracepoint("tcp_rcvbuf_grow");
-    bpf_program__set_autoload(has_grow ? skeleton->progs.bt_rcv_space
-                                       : skeleton->progs.bt_rcvbuf_grow, false);
     const bool has_sendmsg = kernel_has_raw_tracepoint("tcp_sendmsg_locked");
     if (!has_sendmsg) {
         bpf_program__set_autoload(skeleton->progs.bt_sendmsg, false);
@@ -254,13 +251,20 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
         return;  // the namespace went away, or the sysctl is not there
     auto& state = state_[{limited.netns_cookie, limited.side}];
     state.buffer_vs_rtt.add(limited.sysctl_max_bytes, limited.rtt_us);
-    const auto min_rtt_us =
-        path_rtt_.observe(std::to_string(limited.netns_cookie) + "/" + limited.peer, limited.rtt_us);
+    const std::string peer_key = std::to_string(limited.netns_cookie) + "/" + limited.peer;
+    const auto min_rtt_us = path_rtt_.observe(peer_key, limited.rtt_us);
 
     tcp_buffer::RaiseInputs inputs{
         .live_max = live->numbers[2],
         .observed_max = limited.sysctl_max_bytes,
-        .wanted_bytes = limited.wanted_bytes,
+        .delivery = limited.side == Side::receive
+                        ? std::optional(tcp_buffer::Delivery{
+                              .copied_bytes = limited.copied_bytes,
+                              .previous_bytes = limited.previous_bytes,
+                              .interval_us = limited.interval_us,
+                              .scaling_ratio = limited.scaling_ratio,
+                              .previous_window_bytes = last_window_.recall(peer_key)})
+                        : std::nullopt,
         .hard_max = hard_max_,
         .growth = tcp_buffer::growth_for(context_->learning_rate),
         .memory_pressure = false,
@@ -269,8 +273,13 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
         .min_rtt_us = min_rtt_us,
     };
     auto decision = tcp_buffer::decide_raise(inputs);
-    if (decision.verdict == tcp_buffer::Verdict::raise) {
-        // Memory is read only when a raise is about to happen: most events end earlier.
+    if (decision.need)
+        last_window_.remember(peer_key, decision.need->measured_window_bytes);
+    using enum tcp_buffer::Verdict;
+    if (decision.verdict == raise || decision.verdict == still_growing ||
+        decision.verdict == nearly_enough) {
+        // Memory is read only when a raise is about to happen, or when a window does not fill
+        // its ceiling, as TCP memory pressure makes the kernel hold windows small.
         inputs.memory_pressure =
             std::chrono::steady_clock::now() - last_memory_limit_ < memory_limit_quiet ||
             near_memory_pressure(read_tcp_memory());
@@ -279,29 +288,29 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
 
     if (decision.verdict == tcp_buffer::Verdict::raise) {
         SysctlValue next = *live;
-        next.numbers[2] = decision.new_max;
+        next.numbers[2] = decision.step.new_max;
         actuator.apply(ChangeRequest{
             .tuner = "tcp_buffer",
             .tunable = &tunable,
             .netns_cookie = limited.netns_cookie,
             .new_value = next,
             .scenario = limited.side == Side::receive ? rmem_limited : wmem_limited,
-            .reason = tcp_buffer::raise_reason(limited),
+            .reason = tcp_buffer::raise_reason(limited, decision, min_rtt_us),
             .evidence = tcp_buffer::raise_evidence(limited),
         });
     } else {
-        explain_hold(decision.verdict, limited, live->numbers[2], min_rtt_us, state);
+        explain_hold(decision, limited, live->numbers[2], min_rtt_us, state);
     }
 }
 
 // Says once per namespace and side why a buffer that hit its ceiling was not raised.
-void TcpBufferTuner::explain_hold(tcp_buffer::Verdict verdict,
+void TcpBufferTuner::explain_hold(const tcp_buffer::Decision& decision,
                                   const tcp_buffer::BufferLimited& limited,
                                   std::int64_t live_max, std::uint32_t min_rtt_us, SideState& state)
 {
     const std::string& tunable = spec(limited.side).name;
     const std::string where = context_->actuator.netns().describe(limited.netns_cookie);
-    switch (verdict) {
+    switch (decision.verdict) {
     case tcp_buffer::Verdict::latency_correlated:
         if (!std::exchange(state.latency_reported, true))
             log(Severity::notice,
@@ -329,9 +338,12 @@ void TcpBufferTuner::explain_hold(tcp_buffer::Verdict verdict,
     case tcp_buffer::Verdict::path_queueing:
         log_debug(tcp_buffer::queueing_hold(tunable, where, limited, min_rtt_us));
         break;
+    case tcp_buffer::Verdict::nearly_enough:
+    case tcp_buffer::Verdict::still_growing:
+        log_debug(tcp_buffer::need_hold(tunable, where, decision, live_max));
+        break;
     case tcp_buffer::Verdict::raise:
     case tcp_buffer::Verdict::stale:
-    case tcp_buffer::Verdict::nearly_enough:
         break;
     }
 }

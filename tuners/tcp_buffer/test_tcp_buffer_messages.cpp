@@ -13,21 +13,41 @@ BufferLimited receive_limited()
             .sysctl_max_bytes = 131072,
             .wanted_bytes = 2 << 20,
             .copied_bytes = 900 * 1024,
+            .previous_bytes = 600 * 1024,
             .interval_us = 100000,
+            .scaling_ratio = 128,
             .rtt_us = 100000,
             .peer = "10.0.0.2"};
 }
 }  // namespace
 
-TEST_CASE("a raise says what was limited, towards whom, and the numbers behind it")
+TEST_CASE("a raise says what was limited, towards whom, why this value, and the numbers")
 {
     auto limited = receive_limited();
-    CHECK(raise_reason(limited) == "receive buffers of connections to 10.0.0.2 hit the maximum");
+    Decision full{.verdict = Verdict::raise,
+                  .step = {.new_max = 524288, .basis = Basis::headroom, .capped = true},
+                  .need = Need{.bytes = 2 << 20, .window_bytes = 600 * 1024,
+                               .measured_window_bytes = 900 * 1024, .measured_bytes = 3 << 20,
+                               .window_full = true}};
+    CHECK(raise_reason(limited, full, 100000) ==
+          "receive buffers of connections to 10.0.0.2 hit the maximum; they filled the window it "
+          "allows, so the path may carry more: twice their need of 3.0 MiB, twice the 900 KiB "
+          "they delivered per 100 ms (the path's lowest RTT); held to one step (-r) or the hard "
+          "maximum");
+    Decision need{.verdict = Verdict::raise,
+                  .step = {.new_max = 3 << 20, .basis = Basis::need},
+                  .need = Need{.bytes = 3 << 20, .window_bytes = 900 * 1024}};
+    CHECK(raise_reason(limited, need, 100000).ends_with(
+        "hit the maximum; raised to what the path needs, and one smallest step more: 3.0 MiB, twice the 900 KiB they "
+        "delivered per 100 ms (the path's lowest RTT)"));
     CHECK(raise_evidence(limited) ==
-          "autotuning wanted 2.0 MiB; estimated bandwidth-delay product 900 KiB (read in 100 ms, "
-          "RTT 100 ms)");
+          "autotuning wanted 2.0 MiB; read 900 KiB in 100 ms (before: 600 KiB), RTT 100 ms, "
+          "scaling ratio 128/256");
     limited.side = Side::send;
-    CHECK(raise_reason(limited) == "send buffers of connections to 10.0.0.2 hit the maximum");
+    Decision send{.verdict = Verdict::raise, .step = {.new_max = 524288, .basis = Basis::unknown}};
+    CHECK(raise_reason(limited, send, 100000) ==
+          "send buffers of connections to 10.0.0.2 hit the maximum; full at the ceiling: it grows "
+          "x4 while under 4.0 MiB, x2 above");
     CHECK(raise_evidence(limited) == "send buffer 128 KiB full at the ceiling; smoothed RTT 100 ms");
 }
 
@@ -40,4 +60,12 @@ TEST_CASE("holds explain why nothing was raised")
               .find("RTT to 10.0.0.2 is 100 ms, above its lowest 40 ms") != std::string::npos);
     CHECK(hard_limit_hold("net.ipv4.tcp_rmem", "host", 16777216, 16777216)
               .find("the most bpftune allows (16.0 MiB)") != std::string::npos);
+    Decision growing{.verdict = Verdict::still_growing,
+                     .need = Need{.bytes = 1 << 20, .window_bytes = 256 * 1024}};
+    CHECK(need_hold("net.ipv4.tcp_rmem", "web", growing, 4 << 20) ==
+          "tcp_buffer: not raising net.ipv4.tcp_rmem (4.0 MiB) in netns web: connections are "
+          "still growing into it (need so far 1.0 MiB for a window of 256 KiB)");
+    growing.verdict = Verdict::nearly_enough;
+    CHECK(need_hold("net.ipv4.tcp_rmem", "web", growing, 4 << 20).ends_with(
+        "the path needs 1.0 MiB for a window of 256 KiB, less than one step more"));
 }

@@ -16,31 +16,141 @@ TEST_CASE("the hard maximum never exceeds INT_MAX, whatever the RAM")
     CHECK(hard_max_bytes(24LL << 30) == (24LL << 30) / 64);
 }
 
-TEST_CASE("raises follow the kernel's demand with headroom, within one step's bounds")
+namespace {
+// A receive event at RTT 100 ms with half of buffer memory as payload (scaling ratio 128).
+Delivery delivered(std::uint32_t copied_bytes, std::uint32_t previous_bytes,
+                   std::uint32_t interval_us = 100000)
+{
+    return {.copied_bytes = copied_bytes, .previous_bytes = previous_bytes,
+            .interval_us = interval_us, .scaling_ratio = 128};
+}
+constexpr std::int64_t kib = 1024;
+constexpr std::int64_t mib = 1024 * 1024;
+}  // namespace
+
+TEST_CASE("the need is autotuning's steady ask for what the path delivers per lowest RTT")
+{
+    // 1 MiB read in 100 ms on a 100 ms path: twice that window, as memory at 50% payload.
+    auto need = *path_need(delivered(1 * mib, 1 * mib), 100000, 8 * mib);
+    CHECK(need.window_bytes == 1 * mib);
+    CHECK(need.bytes == 4 * mib);
+    CHECK_FALSE(need.window_full);  // 2 MiB of memory in use under an 8 MiB ceiling
+    CHECK_FALSE(need.still_growing);
+    // A queue stretches the interval; the rate times the lowest RTT stays the path's BDP.
+    CHECK(path_need(delivered(3 * mib, 3 * mib, 150000), 100000, 8 * mib)->window_bytes == 2 * mib);
+    // Slow start: more than half again as much as before.
+    CHECK(path_need(delivered(2 * mib, 1 * mib), 100000, 16 * mib)->still_growing);
+    // The window takes 3/4 or more of the ceiling: the ceiling, not the path, limits it.
+    CHECK(path_need(delivered(3 * mib, 3 * mib), 100000, 8 * mib)->window_full);
+    // Nothing measured, nothing known.
+    CHECK_FALSE(path_need(delivered(0, 0), 100000, 8 * mib));
+    CHECK_FALSE(path_need(delivered(1 * mib, 0, 0), 100000, 8 * mib));
+    CHECK_FALSE(path_need(delivered(1 * mib, 0), 0, 8 * mib));
+}
+
+TEST_CASE("a full window below 4 MiB gets twice its need, within one step")
 {
     const auto growth = growth_for(4);
-    // Autotuning wants 384 KiB at a 128 KiB ceiling: within one x4 step, so exactly that.
-    CHECK(*next_buffer_max(131072, 384 * 1024, 16 << 20, growth) == 384 * 1024);
-    // A demand far above is cut to one x4 step.
-    CHECK(*next_buffer_max(131072, 100 << 20, 64 << 20, growth) == 4 * 131072);
-    // A demand barely above still moves at least +25%, page aligned.
-    CHECK(*next_buffer_max(131072, 140000, 16 << 20, growth) == 163840);
-    // Unknown demand (send side) doubles.
-    CHECK(*next_buffer_max(131072, 0, 16 << 20, growth) == 262144);
+    // 64 KiB read at a 128 KiB ceiling: the window is full; 2 x 256 KiB = one x4 step.
+    auto full = path_need(delivered(64 * kib, 60 * kib), 100000, 128 * kib);
+    auto step = *next_buffer_max(128 * kib, full, 16 * mib, growth);
+    CHECK(step.new_max == 512 * kib);
+    CHECK(step.basis == Basis::headroom);
+    CHECK_FALSE(step.capped);
+    // The same at 2 MiB: 8 MiB, one x4 step.
+    full = path_need(delivered(1 * mib, 1 * mib), 100000, 2 * mib);
+    CHECK(next_buffer_max(2 * mib, full, 64 * mib, growth)->new_max == 8 * mib);
+    // At 4 MiB and above only the need and one smallest step: 8 MiB full -> 20 MiB, not 32.
+    full = path_need(delivered(4 * mib, 4 * mib), 100000, 8 * mib);
+    step = *next_buffer_max(8 * mib, full, 64 * mib, growth);
+    CHECK(step.new_max == 20 * mib);
+    CHECK(step.basis == Basis::need);
+}
+
+TEST_CASE("slow start's doubling never sets the ceiling")
+{
+    // The kernel asks 6x the window read while the sender doubles each RTT; the need is 2x.
+    const auto in_slow_start = delivered(6 * mib, 3 * mib);
+    CHECK(tcp_rcvbuf_wanted_bytes(6 * mib, 3 * mib, 128) == 72 * mib);
+    auto step = *next_buffer_max(16 * mib, path_need(in_slow_start, 100000, 16 * mib), 1LL << 30,
+                                 growth_for(4));
+    CHECK(step.new_max == 30 * mib);  // the need, 24 MiB, and one +25% step
+    CHECK(step.basis == Basis::need);
+}
+
+TEST_CASE("one interval that reads faster than the one before does not count")
+{
+    // An application catching up on its reads: 8 MiB in 100 ms after 5 MiB.
+    auto burst = delivered(8 * mib, 5 * mib);
+    burst.previous_window_bytes = 5 * mib;
+    auto need = *path_need(burst, 100000, 14 * mib);
+    CHECK(need.measured_window_bytes == 8 * mib);
+    CHECK(need.window_bytes == 5 * mib);
+    CHECK(need.bytes == 20 * mib);
+    CHECK(need.measured_bytes == 32 * mib);
+    CHECK(need.window_full);  // this interval alone: 16 MiB of memory in use under 14 MiB
+    // Slow start filling the window: full on this interval, though the last was half.
+    auto filling = delivered(64 * kib, 40 * kib);
+    filling.previous_window_bytes = 40 * kib;
+    CHECK(path_need(filling, 100000, 128 * kib)->window_full);
+    CHECK(next_buffer_max(128 * kib, path_need(filling, 100000, 128 * kib), 16 * mib,
+                          growth_for(4))->new_max == 512 * kib);
+    // Lower than before counts at once.
+    burst.previous_window_bytes = 9 * mib;
+    CHECK(path_need(burst, 100000, 14 * mib)->window_bytes == 8 * mib);
+
+    LastWindow last;
+    CHECK(last.recall("1/10.0.0.2") == 0);
+    last.remember("1/10.0.0.2", 5 * mib);
+    CHECK(last.recall("1/10.0.0.2") == 5 * mib);
+    CHECK(last.recall("2/10.0.0.2") == 0);
+    for (int i = 0; i < 2000; ++i)
+        last.remember("peer" + std::to_string(i), 1);
+    CHECK(last.recall("1/10.0.0.2") == 0);  // forgotten when the table filled
+}
+
+TEST_CASE("unknown demand (send side): x4 under 4 MiB, then x2")
+{
+    const auto growth = growth_for(4);
+    CHECK(next_buffer_max(128 * kib, std::nullopt, 16 * mib, growth)->new_max == 512 * kib);
+    CHECK(next_buffer_max(2 * mib, std::nullopt, 64 * mib, growth)->new_max == 8 * mib);
+    CHECK(next_buffer_max(8 * mib, std::nullopt, 64 * mib, growth)->new_max == 16 * mib);
+    CHECK(next_buffer_max(8 * mib, std::nullopt, 64 * mib, growth)->basis == Basis::unknown);
+}
+
+TEST_CASE("steps are at least the minimum, at most the maximum, page aligned")
+{
+    const auto growth = growth_for(4);
+    // A need far above is cut to one x4 step.
+    auto step = *next_buffer_max(128 * kib, path_need(delivered(8 * mib, 8 * mib), 100000, 128 * kib),
+                                 64 * mib, growth);
+    CHECK(step.new_max == 512 * kib);
+    CHECK(step.capped);
+    // A need barely above (it takes one +25% step in any case) still moves +25%.
+    Need barely{.bytes = 120000, .window_bytes = 60000};
+    CHECK(next_buffer_max(128 * kib, barely, 16 * mib, growth)->new_max == 160 * kib);
+    // Page aligned upwards: 240000 x 1.25 = 300000 bytes -> 303104.
+    Need odd{.bytes = 240000, .window_bytes = 120000};
+    CHECK(next_buffer_max(128 * kib, odd, 16 * mib, growth)->new_max == 303104);
 }
 
 TEST_CASE("raises stop at the hard maximum and never pass it")
 {
     const auto growth = growth_for(4);
-    CHECK(*next_buffer_max(2000000000, 1ULL << 40, kernel_max_bytes, growth) <= kernel_max_bytes);
-    CHECK_FALSE(next_buffer_max(kernel_max_bytes, 1ULL << 40, kernel_max_bytes, growth));
-    CHECK(*next_buffer_max(15 << 20, 64 << 20, 16 << 20, growth) == 16 << 20);
+    CHECK(next_buffer_max(2000000000, std::nullopt, kernel_max_bytes, growth)->new_max <=
+          kernel_max_bytes);
+    CHECK(next_buffer_max(2000000000, std::nullopt, kernel_max_bytes, growth)->capped);
+    CHECK_FALSE(next_buffer_max(kernel_max_bytes, std::nullopt, kernel_max_bytes, growth));
+    CHECK(next_buffer_max(15 * mib, std::nullopt, 16 * mib, growth)->new_max == 16 * mib);
+    Need huge{.bytes = 1ULL << 40, .window_bytes = 1ULL << 39, .measured_window_bytes = 1ULL << 39,
+              .measured_bytes = 1ULL << 40, .window_full = true};
+    CHECK(next_buffer_max(1 * mib, huge, 2 * mib, growth)->new_max == 2 * mib);
 }
 
 TEST_CASE("a lower learning rate takes smaller steps")
 {
-    CHECK(*next_buffer_max(131072, 100 << 20, 64 << 20, growth_for(0)) == 163840);
-    CHECK(*next_buffer_max(131072, 100 << 20, 64 << 20, growth_for(2)) == 262144);
+    CHECK(next_buffer_max(128 * kib, std::nullopt, 64 * mib, growth_for(0))->new_max == 160 * kib);
+    CHECK(next_buffer_max(128 * kib, std::nullopt, 64 * mib, growth_for(2))->new_max == 256 * kib);
     CHECK(growth_for(-3).max_factor == growth_for(0).max_factor);
     CHECK(growth_for(9).max_factor == growth_for(4).max_factor);
 }
@@ -50,12 +160,13 @@ TEST_CASE("the decision: stale events, memory pressure and latency correlation s
     bpftune::Correlation rising;
     for (int i = 0; i < 12; ++i)
         rising.add(131072.0 * (i + 1), 20000.0 + i * 4000);
-    RaiseInputs in{.live_max = 131072, .observed_max = 131072, .wanted_bytes = 384 * 1024,
-                   .hard_max = 16 << 20, .growth = growth_for(4)};
-    // The ask is page aligned upwards: 300000 bytes -> 303104.
-    CHECK(*next_buffer_max(131072, 300000, 16 << 20, growth_for(4)) == 303104);
+    // A full window at a 128 KiB ceiling on a 100 ms path.
+    RaiseInputs in{.live_max = 128 * kib, .observed_max = 128 * kib,
+                   .delivery = delivered(64 * kib, 60 * kib), .hard_max = 16 * mib,
+                   .growth = growth_for(4), .rtt_us = 100000, .min_rtt_us = 100000};
     CHECK(decide_raise(in).verdict == Verdict::raise);
-    CHECK(decide_raise(in).new_max == 384 * 1024);
+    CHECK(decide_raise(in).step.new_max == 512 * kib);
+    CHECK(decide_raise(in).need->window_bytes == 64 * kib);
 
     auto stale = in;
     stale.observed_max = 65536;
@@ -69,21 +180,50 @@ TEST_CASE("the decision: stale events, memory pressure and latency correlation s
     correlated.buffer_vs_rtt = &rising;
     CHECK(decide_raise(correlated).verdict == Verdict::latency_correlated);
 
-    auto enough = in;
-    enough.wanted_bytes = 150000;  // under 131072 x 1.25: the ceiling covers the path
-    CHECK(decide_raise(enough).verdict == Verdict::nearly_enough);
-
     auto queueing = in;
-    queueing.rtt_us = 52000;
-    queueing.min_rtt_us = 40000;
+    queueing.rtt_us = 130000;
     CHECK(decide_raise(queueing).verdict == Verdict::path_queueing);
-    queueing.rtt_us = 48000;  // within 25% of the path's lowest: the window is the limit
+    queueing.rtt_us = 120000;  // within 25% of the path's lowest: the window is the limit
     CHECK(decide_raise(queueing).verdict == Verdict::raise);
 
     auto full = in;
-    full.live_max = full.observed_max = 16 << 20;
-    full.wanted_bytes = 64 << 20;
+    full.live_max = full.observed_max = 16 * mib;
+    full.delivery = delivered(8 * mib, 8 * mib);
     CHECK(decide_raise(full).verdict == Verdict::at_hard_limit);
+
+    auto send = in;
+    send.delivery = std::nullopt;
+    CHECK(decide_raise(send).verdict == Verdict::raise);
+    CHECK(decide_raise(send).step.basis == Basis::unknown);
+}
+
+TEST_CASE("the decision: a window still growing, or a need under one step, is left alone")
+{
+    // Slow start has filled 48 KiB of a 64 KiB window, doubling: it will get there itself.
+    RaiseInputs in{.live_max = 128 * kib, .observed_max = 128 * kib,
+                   .delivery = delivered(40 * kib, 20 * kib), .hard_max = 64 * mib,
+                   .growth = growth_for(4), .rtt_us = 100000, .min_rtt_us = 100000};
+    CHECK(decide_raise(in).verdict == Verdict::still_growing);
+    // 16 MiB while a 100 ms path at 500 Mbit/s carries 5.9 MB (scaling ratio 170): 18 MB
+    // needed, under one +25% step.
+    in.live_max = in.observed_max = 16 * mib;
+    in.delivery = Delivery{.copied_bytes = 5900000, .previous_bytes = 5400000,
+                           .interval_us = 100000, .scaling_ratio = 170};
+    CHECK(decide_raise(in).verdict == Verdict::nearly_enough);
+    // The same through a queue: read over a 160 ms interval, the need is the same.
+    in.delivery->copied_bytes = 9440000;
+    in.delivery->previous_bytes = 9000000;
+    in.delivery->interval_us = 160000;
+    in.rtt_us = 110000;
+    CHECK(decide_raise(in).verdict == Verdict::nearly_enough);
+    // A path that carries more than the ceiling holds: raised to its need, plus 25%.
+    in.delivery = Delivery{.copied_bytes = 9000000, .previous_bytes = 8000000,
+                           .interval_us = 100000, .scaling_ratio = 170};
+    CHECK(decide_raise(in).verdict == Verdict::raise);
+    CHECK(decide_raise(in).step.basis == Basis::need);
+    CHECK(decide_raise(in).step.new_max ==
+          (static_cast<std::int64_t>(tcp_rcvbuf_wanted_bytes(9000000, 9000000, 170) * 1.25) /
+               page_bytes + 1) * page_bytes);
 }
 
 TEST_CASE("memory pressure starts at three quarters of tcp_mem[1]")
