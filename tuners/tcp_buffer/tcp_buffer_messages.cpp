@@ -22,7 +22,9 @@ std::string raise_reason(const BufferLimited& limited, const Decision& decision,
         break;
     case Basis::need:
         text += "raised to what the path needs, and one smallest step more: " +
-                need(decision.need->bytes, decision.need->window_bytes);
+                (decision.need->window_full
+                     ? need(decision.need->measured_bytes, decision.need->measured_window_bytes)
+                     : need(decision.need->bytes, decision.need->window_bytes));
         break;
     case Basis::unknown:
         text += "full at the ceiling: it grows x4 while under " +

@@ -69,8 +69,11 @@ std::optional<Step> next_buffer_max(std::int64_t current_max, const std::optiona
         target = static_cast<double>(need->measured_bytes) * 2.0;
     } else {
         step.basis = Basis::need;
-        // One smallest step above: the next interval's noise then does not ask for another.
-        target = static_cast<double>(need->bytes) * growth.min_factor;
+        // A full window is bounded by the ceiling, so this interval alone counts; the one
+        // before may be slow start's half. One smallest step above: the next interval's
+        // noise then does not ask for another.
+        const auto bytes = need->window_full ? need->measured_bytes : need->bytes;
+        target = static_cast<double>(bytes) * growth.min_factor;
     }
     double bounded = std::clamp(target, current * growth.min_factor, current * growth.max_factor);
     bounded = std::min(bounded, static_cast<double>(hard_max));

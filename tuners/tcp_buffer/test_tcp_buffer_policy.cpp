@@ -80,6 +80,7 @@ TEST_CASE("slow start's doubling never sets the ceiling")
 
 TEST_CASE("one interval that reads faster than the one before does not count")
 {
+    Step step;
     // An application catching up on its reads: 8 MiB in 100 ms after 5 MiB.
     auto burst = delivered(8 * mib, 5 * mib);
     burst.previous_window_bytes = 5 * mib;
@@ -95,6 +96,12 @@ TEST_CASE("one interval that reads faster than the one before does not count")
     CHECK(path_need(filling, 100000, 128 * kib)->window_full);
     CHECK(next_buffer_max(128 * kib, path_need(filling, 100000, 128 * kib), 16 * mib,
                           growth_for(4))->new_max == 512 * kib);
+    // Full above 4 MiB: this interval's need and one step, though the last one read 2 MiB.
+    auto full = delivered(5 * mib, 3 * mib);
+    full.previous_window_bytes = 2 * mib;
+    step = *next_buffer_max(8 * mib, path_need(full, 100000, 8 * mib), 64 * mib, growth_for(4));
+    CHECK(step.new_max == 25 * mib);  // 20 MiB x 1.25
+    CHECK(step.basis == Basis::need);
     // Lower than before counts at once.
     burst.previous_window_bytes = 9 * mib;
     CHECK(path_need(burst, 100000, 14 * mib)->window_bytes == 8 * mib);
