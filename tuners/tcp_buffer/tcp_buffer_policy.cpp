@@ -166,29 +166,38 @@ Decision decide_raise(const RaiseInputs& in)
     return {Verdict::raise, *step, need};
 }
 
-std::uint32_t PathRtt::observe(const std::string& peer, std::uint32_t rtt_us)
+PeerPaths::Path& PeerPaths::entry(const std::string& peer)
+{
+    if (paths_.size() >= max_peers && !paths_.contains(peer))
+        paths_.clear();
+    return paths_[peer];
+}
+
+std::uint32_t PeerPaths::observe_rtt(const std::string& peer, std::uint32_t rtt_us)
 {
     if (rtt_us == 0)
         return 0;
-    if (min_rtt_us_.size() >= max_peers && !min_rtt_us_.contains(peer))
-        min_rtt_us_.clear();
-    auto [it, inserted] = min_rtt_us_.try_emplace(peer, rtt_us);
-    if (!inserted)
-        it->second = std::min(it->second, rtt_us);
-    return it->second;
+    Path& path = entry(peer);
+    if (path.min_rtt_us == 0 || rtt_us < path.min_rtt_us)
+        path.min_rtt_us = rtt_us;
+    return path.min_rtt_us;
 }
 
-std::uint64_t LastWindow::recall(const std::string& peer) const
+std::uint64_t PeerPaths::last_window(const std::string& peer) const
 {
-    const auto it = window_bytes_.find(peer);
-    return it == window_bytes_.end() ? 0 : it->second;
+    const auto it = paths_.find(peer);
+    return it == paths_.end() ? 0 : it->second.last_window_bytes;
 }
 
-void LastWindow::remember(const std::string& peer, std::uint64_t window_bytes)
+void PeerPaths::remember_window(const std::string& peer, std::uint64_t window_bytes)
 {
-    if (window_bytes_.size() >= max_peers && !window_bytes_.contains(peer))
-        window_bytes_.clear();
-    window_bytes_[peer] = window_bytes;
+    entry(peer).last_window_bytes = window_bytes;
+}
+
+void PeerPaths::forget_netns(std::uint64_t netns_cookie)
+{
+    const std::string prefix = std::to_string(netns_cookie) + "/";
+    std::erase_if(paths_, [&prefix](const auto& item) { return item.first.starts_with(prefix); });
 }
 
 std::string format_duration_us(std::uint64_t us)

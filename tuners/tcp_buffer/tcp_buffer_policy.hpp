@@ -82,8 +82,9 @@ struct Step {
 };
 
 // The next ceiling: the need plus one smallest step (nothing known: twice the ceiling), or
-// twice the need when the window was full and the ceiling is under cheap_ceiling_bytes; moved at least min_factor and at most
-// max_factor, page-aligned and never above hard_max. Nothing at hard_max.
+// twice the need when the window was full and the ceiling is under cheap_ceiling_bytes;
+// moved at least min_factor and at most max_factor, page-aligned and never above hard_max.
+// Nothing at hard_max.
 std::optional<Step> next_buffer_max(std::int64_t current_max, const std::optional<Need>& need,
                                     std::int64_t hard_max, const Growth& growth);
 
@@ -133,28 +134,28 @@ struct Decision {
 
 Decision decide_raise(const RaiseInputs& in);
 
-// Lowest RTT seen per peer, so a queue building up on the path can be told apart from a
-// window that is too small. Bounded: it forgets everything when full.
-class PathRtt {
+// What the tuner remembers per peer ("netns cookie/address"): the path's lowest RTT, so a
+// queue building up on the path can be told apart from a window that is too small, and the
+// window its last receive event measured. Bounded: it forgets everything when full.
+class PeerPaths {
 public:
-    // Records a sample and returns the lowest RTT seen towards the peer, this one included.
-    std::uint32_t observe(const std::string& peer, std::uint32_t rtt_us);
+    // Records an RTT sample and returns the lowest seen towards the peer, this one included
+    // (0 for a sample of 0, which is not kept).
+    std::uint32_t observe_rtt(const std::string& peer, std::uint32_t rtt_us);
+    std::uint64_t last_window(const std::string& peer) const;  // 0: nothing measured yet
+    void remember_window(const std::string& peer, std::uint64_t window_bytes);
+    // Drops what was learned in a namespace that was deleted.
+    void forget_netns(std::uint64_t netns_cookie);
 
 private:
-    static constexpr std::size_t max_peers = 1024;
-    std::map<std::string, std::uint32_t> min_rtt_us_;
-};
+    struct Path {
+        std::uint32_t min_rtt_us = 0;
+        std::uint64_t last_window_bytes = 0;
+    };
+    Path& entry(const std::string& peer);
 
-// The window each peer's last receive event measured, for the next event's comparison.
-// Bounded like PathRtt.
-class LastWindow {
-public:
-    std::uint64_t recall(const std::string& peer) const;  // 0: nothing measured yet
-    void remember(const std::string& peer, std::uint64_t window_bytes);
-
-private:
     static constexpr std::size_t max_peers = 1024;
-    std::map<std::string, std::uint64_t> window_bytes_;
+    std::map<std::string, Path> paths_;
 };
 
 // "1.5 MiB", "900 KiB", "512 B": sizes in messages.

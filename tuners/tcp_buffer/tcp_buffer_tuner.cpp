@@ -27,6 +27,8 @@ using tcp_buffer::Side;
 constexpr std::uint16_t tuner_id = BPFTUNE_TUNER_TCP_BUFFER;
 // After the kernel refused a TCP memory charge, do not raise buffers for this long.
 constexpr auto memory_limit_quiet = 30s;
+// How old a read of TCP memory state (three /proc files) may be for a window held back.
+constexpr auto held_memory_read_age = 1s;
 // The strategy timeout: how often an idle tuner re-checks memory state.
 constexpr auto idle_check_interval = 10s;
 
@@ -114,7 +116,8 @@ private:
     void explain_hold(const tcp_buffer::Decision& decision, const tcp_buffer::BufferLimited& limited,
                       std::int64_t live_max, std::uint32_t min_rtt_us, SideState& state);
     void note_memory_limit(const tcp_buffer::MemoryLimit& memory);
-    tcp_buffer::TcpMemory read_tcp_memory();
+    // max_age 0: read now. A raise always reads now; a held window may use a recent read.
+    tcp_buffer::TcpMemory read_tcp_memory(std::chrono::steady_clock::duration max_age = {});
     const TunableSpec& spec(Side side) const { return tunables_[side == Side::receive ? 0 : 1]; }
 
     std::int64_t hard_max_;
@@ -126,10 +129,11 @@ private:
     EventRouter* router_ = nullptr;
     std::unique_ptr<Inbox<tcp_buffer::Signal>> inbox_;
     std::map<std::pair<NetnsCookie, Side>, SideState> state_;
-    tcp_buffer::PathRtt path_rtt_;
-    tcp_buffer::LastWindow last_window_;
+    tcp_buffer::PeerPaths peer_paths_;
     std::chrono::steady_clock::time_point last_memory_limit_{};
     bool pressure_reported_ = false;
+    tcp_buffer::TcpMemory memory_;  // the last read_tcp_memory(), and when
+    std::chrono::steady_clock::time_point memory_read_at_{};
     // Containers come and go; what was learned about a deleted namespace is dropped with it.
     NetnsRegistry::GoneListener gone_;
 };
@@ -181,6 +185,7 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
     router_ = &context.router;
     gone_ = context.actuator.netns().when_gone([this](NetnsCookie cookie) {
         std::erase_if(state_, [cookie](const auto& item) { return item.first.first == cookie; });
+        peer_paths_.forget_netns(cookie);
     });
     inbox_ = std::make_unique<Inbox<tcp_buffer::Signal>>(context.executor, 256);
     router_->subscribe(tuner_id, [this](NetnsCookie cookie, RawRecord record) {
@@ -209,9 +214,14 @@ boost::asio::awaitable<void> TcpBufferTuner::run()
     }
 }
 
-tcp_buffer::TcpMemory TcpBufferTuner::read_tcp_memory()
+tcp_buffer::TcpMemory TcpBufferTuner::read_tcp_memory(std::chrono::steady_clock::duration max_age)
 {
-    tcp_buffer::TcpMemory memory;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - memory_read_at_ < max_age)
+        return memory_;
+    memory_read_at_ = now;
+    tcp_buffer::TcpMemory& memory = memory_;
+    memory = {};
     memory.allocated_pages =
         tcp_buffer::parse_sockstat_tcp_pages(file_text("/proc/net/sockstat")).value_or(0);
     memory.kernel_in_pressure =
@@ -252,7 +262,7 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
     auto& state = state_[{limited.netns_cookie, limited.side}];
     state.buffer_vs_rtt.add(limited.sysctl_max_bytes, limited.rtt_us);
     const std::string peer_key = std::to_string(limited.netns_cookie) + "/" + limited.peer;
-    const auto min_rtt_us = path_rtt_.observe(peer_key, limited.rtt_us);
+    const auto min_rtt_us = peer_paths_.observe_rtt(peer_key, limited.rtt_us);
 
     tcp_buffer::RaiseInputs inputs{
         .live_max = live->numbers[2],
@@ -263,7 +273,7 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
                               .previous_bytes = limited.previous_bytes,
                               .interval_us = limited.interval_us,
                               .scaling_ratio = limited.scaling_ratio,
-                              .previous_window_bytes = last_window_.recall(peer_key)})
+                              .previous_window_bytes = peer_paths_.last_window(peer_key)})
                         : std::nullopt,
         .hard_max = hard_max_,
         .growth = tcp_buffer::growth_for(context_->learning_rate),
@@ -274,15 +284,19 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
     };
     auto decision = tcp_buffer::decide_raise(inputs);
     if (decision.need)
-        last_window_.remember(peer_key, decision.need->measured_window_bytes);
+        peer_paths_.remember_window(peer_key, decision.need->measured_window_bytes);
     using enum tcp_buffer::Verdict;
     if (decision.verdict == raise || decision.verdict == still_growing ||
         decision.verdict == nearly_enough) {
         // Memory is read only when a raise is about to happen, or when a window does not fill
         // its ceiling, as TCP memory pressure makes the kernel hold windows small.
+        // Held windows come up to 20 times a second per namespace; one read a second serves
+        // them. A raise never goes on an old read.
         inputs.memory_pressure =
             std::chrono::steady_clock::now() - last_memory_limit_ < memory_limit_quiet ||
-            near_memory_pressure(read_tcp_memory());
+            near_memory_pressure(read_tcp_memory(decision.verdict == tcp_buffer::Verdict::raise
+                                                     ? std::chrono::steady_clock::duration{}
+                                                     : held_memory_read_age));
         decision = tcp_buffer::decide_raise(inputs);
     }
 

@@ -106,14 +106,18 @@ TEST_CASE("one interval that reads faster than the one before does not count")
     burst.previous_window_bytes = 9 * mib;
     CHECK(path_need(burst, 100000, 14 * mib)->window_bytes == 8 * mib);
 
-    LastWindow last;
-    CHECK(last.recall("1/10.0.0.2") == 0);
-    last.remember("1/10.0.0.2", 5 * mib);
-    CHECK(last.recall("1/10.0.0.2") == 5 * mib);
-    CHECK(last.recall("2/10.0.0.2") == 0);
+    PeerPaths last;
+    CHECK(last.last_window("1/10.0.0.2") == 0);
+    last.remember_window("1/10.0.0.2", 5 * mib);
+    CHECK(last.last_window("1/10.0.0.2") == 5 * mib);
+    CHECK(last.last_window("2/10.0.0.2") == 0);
+    last.remember_window("2/10.0.0.2", 3 * mib);
+    last.forget_netns(1);  // its namespace was deleted
+    CHECK(last.last_window("1/10.0.0.2") == 0);
+    CHECK(last.last_window("2/10.0.0.2") == 3 * mib);
     for (int i = 0; i < 2000; ++i)
-        last.remember("peer" + std::to_string(i), 1);
-    CHECK(last.recall("1/10.0.0.2") == 0);  // forgotten when the table filled
+        last.remember_window("peer" + std::to_string(i), 1);
+    CHECK(last.last_window("2/10.0.0.2") == 0);  // forgotten when the table filled
 }
 
 TEST_CASE("unknown demand (send side): x4 under 4 MiB, then x2")
@@ -280,13 +284,13 @@ TEST_CASE("a send buffer limits only when at the ceiling and full")
 
 TEST_CASE("the path's lowest RTT is kept per peer, bounded")
 {
-    PathRtt paths;
-    CHECK(paths.observe("10.0.0.2", 50000) == 50000);
-    CHECK(paths.observe("10.0.0.2", 40000) == 40000);
-    CHECK(paths.observe("10.0.0.2", 60000) == 40000);
-    CHECK(paths.observe("10.0.0.3", 9000) == 9000);
-    CHECK(paths.observe("10.0.0.3", 0) == 0);
+    PeerPaths paths;
+    CHECK(paths.observe_rtt("10.0.0.2", 50000) == 50000);
+    CHECK(paths.observe_rtt("10.0.0.2", 40000) == 40000);
+    CHECK(paths.observe_rtt("10.0.0.2", 60000) == 40000);
+    CHECK(paths.observe_rtt("10.0.0.3", 9000) == 9000);
+    CHECK(paths.observe_rtt("10.0.0.3", 0) == 0);
     for (int i = 0; i < 2000; ++i)
-        paths.observe("peer" + std::to_string(i), 1000 + i);
-    CHECK(paths.observe("10.0.0.2", 70000) == 70000);  // forgotten when the table filled
+        paths.observe_rtt("peer" + std::to_string(i), 1000 + i);
+    CHECK(paths.observe_rtt("10.0.0.2", 70000) == 70000);  // forgotten when the table filled
 }
