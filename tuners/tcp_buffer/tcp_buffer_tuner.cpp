@@ -25,7 +25,10 @@ using namespace std::chrono_literals;
 using tcp_buffer::Side;
 
 constexpr std::uint16_t tuner_id = BPFTUNE_TUNER_TCP_BUFFER;
-// After the kernel refused a TCP memory charge, do not raise buffers for this long.
+// After the kernel refused a TCP memory charge, or TCP memory was seen near pressure, do not
+// raise buffers for this long. Pressure lasts (the kernel keeps it until usage falls under
+// tcp_mem[0]), while one read can miss it: since Linux 6.0 each CPU holds back up to 1 MB of
+// TCP's memory count, so /proc/net/sockstat may say 0 pages under load.
 constexpr auto memory_limit_quiet = 30s;
 // How old a read of TCP memory state (three /proc files) may be for a window held back.
 constexpr auto held_memory_read_age = 1s;
@@ -130,6 +133,7 @@ private:
     std::unique_ptr<Inbox<tcp_buffer::Signal>> inbox_;
     std::map<std::pair<NetnsCookie, Side>, SideState> state_;
     tcp_buffer::PeerPaths peer_paths_;
+    // The last memory limit event or reading near pressure.
     std::chrono::steady_clock::time_point last_memory_limit_{};
     bool pressure_reported_ = false;
     tcp_buffer::TcpMemory memory_;  // the last read_tcp_memory(), and when
@@ -292,11 +296,12 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
         // its ceiling, as TCP memory pressure makes the kernel hold windows small.
         // Held windows come up to 20 times a second per namespace; one read a second serves
         // them. A raise never goes on an old read.
-        inputs.memory_pressure =
-            std::chrono::steady_clock::now() - last_memory_limit_ < memory_limit_quiet ||
-            near_memory_pressure(read_tcp_memory(decision.verdict == tcp_buffer::Verdict::raise
+        const auto now = std::chrono::steady_clock::now();
+        if (near_memory_pressure(read_tcp_memory(decision.verdict == raise
                                                      ? std::chrono::steady_clock::duration{}
-                                                     : held_memory_read_age));
+                                                     : held_memory_read_age)))
+            last_memory_limit_ = now;
+        inputs.memory_pressure = now - last_memory_limit_ < memory_limit_quiet;
         decision = tcp_buffer::decide_raise(inputs);
     }
 
