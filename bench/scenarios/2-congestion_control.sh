@@ -14,12 +14,12 @@ bench_parse_args "$@"
 topo_require_root
 
 cases="10:0 10:1 10:5 10:10 100:0 100:1 100:5 100:10"
-measured_transfers=3
+measured_rounds=4
 warmup_transfers=12
 warmup_bytes=262144
 if [ "$BENCH_QUICK" = 1 ]; then
   cases=100:5
-  measured_transfers=2
+  measured_rounds=2
   warmup_transfers=8
 fi
 cases=${BENCH_CONG_CASES:-$cases}
@@ -37,21 +37,23 @@ connections_to_settle() {
     "$BENCH_DAEMON_LOG" | tail -n 1 | grep . || echo null
 }
 
-# Sets tuned (bits/s), bbr_share and settled: a fresh daemon, warm-up, then measured transfers.
-measure_tcp_cong() {
-  local bytes=$1
-  bench_daemon_start "$TOPO_DIR/daemon" --netns "$TOPO_NS_A" --netns "$TOPO_NS_B"
-  bench_note "Active tuners: $(bench_daemon_tuners)."
-  tr_send "$warmup_transfers" "$warmup_bytes" >/dev/null || bench_die "warm-up transfers failed"
-  tuned=$(tr_send "$measured_transfers" "$bytes") || bench_die "measured transfers failed"
-  bbr_share=$(tr_algorithms | awk '$1 == "bbr" { n++ } END { printf "%.2f\n", n / NR }')
-  settled=$(connections_to_settle)
-  bench_daemon_stop
-  cp "$BENCH_DAEMON_LOG" "$BENCH_OUT/detail/$label-$rep.bpftune.log"
+# One transfer of $bytes; appends "MODE SECONDS ALGORITHM" to $TOPO_DIR/measured.
+measured_transfer() {
+  local mode=$1
+  shift
+  tr_send 1 "$bytes" "$@" >/dev/null || bench_die "a measured $mode transfer failed"
+  jq -r --arg mode "$mode" '"\($mode) \(.seconds) \(.congestion)"' "$TOPO_DIR/transfers.jsonl" \
+    >>"$TOPO_DIR/measured"
+}
+
+# A mode's goodput over all its measured transfers, in bits/s: bytes over seconds, summed.
+mode_goodput() {
+  awk -v mode="$1" -v bytes="$bytes" '$1 == mode { s += $2; n++ }
+    END { if (n) printf "%d\n", n * bytes * 8 / s; else print "null" }' "$TOPO_DIR/measured"
 }
 
 run_once() {
-  local rtt_ms=$1 loss=$2 rep=$3 bytes cubic bbr best tuned bbr_share settled
+  local rtt_ms=$1 loss=$2 rep=$3 cubic bbr best tuned bbr_share settled round
   bytes=$(transfer_bytes "$rtt_ms")
   label=rtt${rtt_ms}-loss${loss}
   topo_up --rate 100mbit --rtt "${rtt_ms}ms" --loss "$loss" --seed "$rep"
@@ -60,11 +62,29 @@ run_once() {
     topo_sysctl "$host" net.ipv4.tcp_rmem="4096 131072 16777216" net.ipv4.tcp_wmem="4096 16384 16777216"
   done
   tr_serve
-  cubic=$(tr_send "$measured_transfers" "$bytes" --congestion cubic) || bench_die "cubic transfers failed"
-  bbr=$(tr_send "$measured_transfers" "$bytes" --congestion bbr) || bench_die "bbr transfers failed"
-  measure_tcp_cong "$bytes"
+  # A fresh daemon learns from nothing; the static transfers set their algorithm on the
+  # socket, which tcp_cong leaves alone (and does not learn from), so all three modes can
+  # take turns on the same link while it runs.
+  bench_daemon_start "$TOPO_DIR/daemon" --netns "$TOPO_NS_A" --netns "$TOPO_NS_B"
+  bench_note "Active tuners: $(bench_daemon_tuners)."
+  tr_send "$warmup_transfers" "$warmup_bytes" >/dev/null || bench_die "warm-up transfers failed"
+  : >"$TOPO_DIR/measured"
+  for ((round = 0; round < measured_rounds; round++)); do
+    # The order rotates, so no mode always follows the same one.
+    case $((round % 3)) in
+      0) measured_transfer cubic --congestion cubic; measured_transfer bbr --congestion bbr; measured_transfer tcp_cong ;;
+      1) measured_transfer bbr --congestion bbr; measured_transfer tcp_cong; measured_transfer cubic --congestion cubic ;;
+      2) measured_transfer tcp_cong; measured_transfer cubic --congestion cubic; measured_transfer bbr --congestion bbr ;;
+    esac
+  done
+  cubic=$(mode_goodput cubic) bbr=$(mode_goodput bbr) tuned=$(mode_goodput tcp_cong)
+  bbr_share=$(awk '$1 == "tcp_cong" { n++; b += $3 == "bbr" } END { printf "%.2f\n", b / n }' "$TOPO_DIR/measured")
+  settled=$(connections_to_settle)
+  bench_daemon_stop
+  cp "$BENCH_DAEMON_LOG" "$BENCH_OUT/detail/$label-$rep.bpftune.log"
+  cp "$TOPO_DIR/measured" "$BENCH_OUT/detail/$label-$rep.measured"
   best=$(( cubic > bbr ? cubic : bbr ))
-  bench_emit "Congestion control: goodput of ${measured_transfers} measured transfers (Mbit/s), 100 Mbit/s link" \
+  bench_emit "Congestion control: goodput of ${measured_rounds} measured transfers each (Mbit/s), 100 Mbit/s link" \
     "RTT $rtt_ms ms, loss $loss%" "$rep" \
     "cubic=$(mbit "$cubic")" "bbr=$(mbit "$bbr")" "tcp_cong=$(mbit "$tuned")" \
     "tcp_cong / better static=$(bench_calc 't / b' t="$tuned" b="$best")" \
@@ -83,4 +103,4 @@ for case in $cases; do
     bench_lock_release
   done
 done
-bench_note "Each repetition: a new emulated link (loss seeded by the repetition number), then ${measured_transfers} transfers with cubic on every socket, ${measured_transfers} with bbr on every socket, and ${measured_transfers} chosen by tcp_cong after ${warmup_transfers} warm-up transfers of 256 KiB to the same destination (a fresh daemon each time, so it learns from nothing). Transfers: 4 MiB at RTT 10 ms, 1 MiB at 100 ms, one connection each; goodput = bytes / time until the receiver read them all. \"connections to settle\": connections tcp_cong had made towards the destination when it last changed its preferred algorithm."
+bench_note "Each repetition: a new emulated link (loss seeded by the repetition number) and a fresh bpftune (it learns from nothing); ${warmup_transfers} warm-up transfers of 256 KiB chosen by tcp_cong, then ${measured_rounds} rounds of one transfer each with cubic set on the socket, with bbr set on the socket, and chosen by tcp_cong, in rotating order. Transfers: 4 MiB at RTT 10 ms, 1 MiB at 100 ms, one connection each; a mode's goodput = its bytes / the seconds until the receiver had read them, over all its transfers. \"connections to settle\": connections tcp_cong had made towards the destination when it last changed its preferred algorithm."

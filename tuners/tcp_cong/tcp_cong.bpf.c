@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* tcp_cong: give each new TCP connection the congestion-control algorithm that has delivered
  * best towards its destination, learn from how it went, and move a connection that loses
- * more than 1/64 of its segments to bbr. One sockops program on the cgroup v2 root; the
+ * more than 1/64 of its segments, or enough to cap cubic under half of what the destination
+ * has delivered, to bbr. One sockops program on the cgroup v2 root; the
  * decisions themselves are the plain functions of tcp_cong_policy.h. */
 #include "bpftune.bpf.h"
 #include "tcp_cong_event.h"
@@ -260,7 +261,9 @@ static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_s
 	if (!(d = destination_of(ctx, &key)))
 		return;
 	next = tcp_cong_after_retransmit(s->arm, s->exploring, d->preferred, bbr_arm,
-					 retransmits, ctx->segs_out);
+					 retransmits, ctx->segs_out,
+					 tcp_cong_window_segments(d->best_rate, ctx->rtt_min,
+								  ctx->mss_cache));
 	if (next == s->arm)
 		return;
 	if (!still_ours(ctx, s)) {

@@ -210,19 +210,21 @@ TCP_CONG_INLINE __u32 tcp_cong_total_samples(const struct tcp_cong_destination *
 	return total;
 }
 
-/* The preferred algorithm: the cheapest, once every algorithm has been learned from (or, should
- * one never yield a sample, after four samples per algorithm), and a rival only when clearly
- * cheaper than the one preferred now (the incumbent, when none is yet). */
+/* The preferred algorithm: the cheapest, once every algorithm has been learned from as often
+ * as warm-up chose it (or, should one never yield a sample, after four samples per
+ * algorithm), and a rival only when clearly cheaper than the one preferred now (the
+ * incumbent, when none is yet). One sample each was too few: over a lossy path the first
+ * preference then flapped (cubic, reno, cubic, bbr in 13 connections). */
 TCP_CONG_INLINE __u32 tcp_cong_preference(const struct tcp_cong_destination *d, __u32 arms)
 {
 	struct tcp_cong_reference ref = tcp_cong_reference_of(d);
-	__u32 cheapest = TCP_CONG_NO_ARM, cheapest_cost = 0, sampled = 0, samples = 0;
+	__u32 cheapest = TCP_CONG_NO_ARM, cheapest_cost = 0, warmed = 0, samples = 0;
 	__u32 current = d->preferred, current_cost, margin, cost;
 
 	for (__u32 i = 0; i < TCP_CONG_MAX_ARMS; i++) {
 		if (i >= arms || d->arms[i].samples == 0)
 			continue;
-		sampled++;
+		warmed += d->arms[i].samples >= TCP_CONG_WARMUP_CHOICES;
 		samples += d->arms[i].samples;
 		cost = tcp_cong_cost_against(d, i, &ref);
 		if (cheapest == TCP_CONG_NO_ARM || cost < cheapest_cost) {
@@ -230,7 +232,7 @@ TCP_CONG_INLINE __u32 tcp_cong_preference(const struct tcp_cong_destination *d, 
 			cheapest_cost = cost;
 		}
 	}
-	if (sampled < arms && samples < 4 * arms)
+	if (warmed < arms && samples < 4 * arms)
 		return current;
 	if (current >= arms || d->arms[current & (TCP_CONG_MAX_ARMS - 1)].samples == 0)
 		current = TCP_CONG_INCUMBENT_ARM;
@@ -317,12 +319,39 @@ TCP_CONG_INLINE __u32 tcp_cong_choose(const struct tcp_cong_destination *d, __u3
 	return (preferred + 1 + (random >> 10) % (arms - 1)) % arms;
 }
 
-/* The immediate rule: a connection losing more than 1/64 of its segments goes to bbr.
- * Retransmissions count from the connection's establishment (not its SYN's). */
-TCP_CONG_INLINE bool tcp_cong_loss_rule(__u32 retransmits, __u32 segs_out)
+/* A rate in bytes/s as a window of segments over a round trip: how many segments must be in
+ * flight to carry it (at most 65535, which keeps the loss rule's products within 64 bits). */
+TCP_CONG_INLINE __u32 tcp_cong_window_segments(__u64 rate, __u32 rtt_us, __u32 mss)
 {
-	return retransmits >= TCP_CONG_LOSS_MIN_RETRANS &&
-	       retransmits > (segs_out >> TCP_CONG_LOSS_SHIFT);
+	__u64 window;
+
+	if (mss == 0 || rtt_us == 0 || rtt_us == ~0U)
+		return 0;
+	if (rate > (1ULL << 40))	/* 1 TB/s: rate * rtt_us would overflow */
+		rate = 1ULL << 40;
+	window = rate * rtt_us / 1000000 / mss;
+	return window > 65535 ? 65535 : (__u32)window;
+}
+
+/* The immediate rule, at a retransmission: a connection goes to bbr when it has
+ * retransmitted at least twice and either more than 1/64 of its segments, or enough that a
+ * loss-based algorithm cannot carry half of what this destination has delivered. The second
+ * is Mathis et al.'s response of loss-based congestion control to random loss p: a window
+ * of about sqrt(3 / (2p)) segments. It is under half the window of the destination's best
+ * rate (`best_window`, in segments over this connection's min RTT) when
+ * 3 / (2p) < best_window^2 / 4, that is 6 * segments < best_window^2 * retransmissions.
+ * At RTT 10 ms, 1% loss caps such an algorithm near 14 Mbit/s; under 1/64, the first rule
+ * alone would let it run there. Retransmissions count from the connection's establishment
+ * (not its SYN's). */
+TCP_CONG_INLINE bool tcp_cong_loss_rule(__u32 retransmits, __u32 segs_out, __u32 best_window)
+{
+	__u64 window = best_window;
+
+	if (retransmits < TCP_CONG_LOSS_MIN_RETRANS)
+		return false;
+	if (retransmits > (segs_out >> TCP_CONG_LOSS_SHIFT))
+		return true;
+	return 6 * (__u64)segs_out < window * window * retransmits;
 }
 
 /* The algorithm a connection runs after a retransmission (`arm` when it stays). The loss rule
@@ -332,10 +361,10 @@ TCP_CONG_INLINE bool tcp_cong_loss_rule(__u32 retransmits, __u32 segs_out)
  * explored algorithm is credited with what it delivered until then. */
 TCP_CONG_INLINE __u32 tcp_cong_after_retransmit(__u32 arm, bool exploring, __u32 preferred,
 						__u32 bbr_arm, __u32 retransmits,
-						__u32 segs_out)
+						__u32 segs_out, __u32 best_window)
 {
 	/* bbr stays bbr when the loss rule holds, even while exploring. */
-	if (bbr_arm < TCP_CONG_MAX_ARMS && tcp_cong_loss_rule(retransmits, segs_out))
+	if (bbr_arm < TCP_CONG_MAX_ARMS && tcp_cong_loss_rule(retransmits, segs_out, best_window))
 		return bbr_arm;
 	if (exploring && preferred < TCP_CONG_MAX_ARMS && preferred != arm &&
 	    retransmits >= TCP_CONG_LOSS_MIN_RETRANS)

@@ -1,6 +1,6 @@
 // tcp_cong: gives each new TCP connection the congestion-control algorithm that has delivered
 // best towards its destination (learned per destination and namespace), and moves a
-// connection that loses more than 1/64 of its segments to bbr.
+// connection whose loss holds a loss-based algorithm back to bbr.
 #pragma once
 
 #include "tuner/tuner.hpp"

@@ -125,11 +125,16 @@ TEST_CASE("an RTT far above the best adds at most one full unit of cost")
     CHECK(tcp_cong_cost(&d, cubic) == TCP_CONG_COST_SCALE);
 }
 
-TEST_CASE("the cheapest algorithm becomes preferred once every one has been sampled")
+TEST_CASE("the cheapest algorithm becomes preferred once every one has had its warm-up")
 {
     auto d = fresh_destination();
-    CHECK_FALSE(tcp_cong_learn(&d, three_arms, cubic, 50000, one_mib, 1000000));
-    CHECK_FALSE(tcp_cong_learn(&d, three_arms, bbr, 50000, one_mib, 8000000));
+    for (int i = 0; i < TCP_CONG_WARMUP_CHOICES; ++i) {
+        CHECK_FALSE(tcp_cong_learn(&d, three_arms, cubic, 50000, one_mib, 1000000));
+        CHECK_FALSE(tcp_cong_learn(&d, three_arms, bbr, 50000, one_mib, 8000000));
+        if (i + 1 < TCP_CONG_WARMUP_CHOICES)
+            CHECK_FALSE(tcp_cong_learn(&d, three_arms, reno, 50000, one_mib, 900000));
+    }
+    // One sample each is not yet enough (CI: a lossy path's first preferences flapped).
     CHECK(d.preferred == TCP_CONG_NO_ARM);
     CHECK(tcp_cong_learn(&d, three_arms, reno, 50000, one_mib, 900000));
     CHECK(d.preferred == bbr);
@@ -140,15 +145,15 @@ TEST_CASE("before any preference the default (the first algorithm) stays unless 
     // CI: reno at 0.2% against cubic's 0.4% after one connection each became preferred, then
     // lost 10% to cubic on longer transfers. A tie from a few samples keeps the default.
     auto d = fresh_destination();
-    tcp_cong_learn(&d, three_arms, cubic, 50100, one_mib, 8150000);
-    tcp_cong_learn(&d, three_arms, bbr, 54000, one_mib, 7600000);
-    CHECK(tcp_cong_learn(&d, three_arms, reno, 50100, one_mib, 8200000));
+    learn_many(d, cubic, TCP_CONG_WARMUP_CHOICES, 50100, 8150000);
+    learn_many(d, bbr, TCP_CONG_WARMUP_CHOICES, 54000, 7600000);
+    learn_many(d, reno, TCP_CONG_WARMUP_CHOICES, 50100, 8200000);
     CHECK(d.preferred == cubic);
     // Clearly cheaper by more than the margin: the rival is preferred from the start.
     auto lossy = fresh_destination();
-    tcp_cong_learn(&lossy, three_arms, cubic, 50000, one_mib, 1000000);
-    tcp_cong_learn(&lossy, three_arms, reno, 50000, one_mib, 900000);
-    tcp_cong_learn(&lossy, three_arms, bbr, 50000, one_mib, 8000000);
+    learn_many(lossy, cubic, TCP_CONG_WARMUP_CHOICES, 50000, 1000000);
+    learn_many(lossy, reno, TCP_CONG_WARMUP_CHOICES, 50000, 900000);
+    learn_many(lossy, bbr, TCP_CONG_WARMUP_CHOICES, 50000, 8000000);
     CHECK(lossy.preferred == bbr);
 }
 
@@ -274,27 +279,56 @@ TEST_CASE("after warm-up most connections get the preferred algorithm, the rest 
 
 TEST_CASE("the loss rule wants more than 1/64 of segments retransmitted, and at least two")
 {
-    CHECK_FALSE(tcp_cong_loss_rule(1, 10));
-    CHECK(tcp_cong_loss_rule(2, 10));
-    CHECK_FALSE(tcp_cong_loss_rule(10, 640));
-    CHECK(tcp_cong_loss_rule(11, 640));
+    CHECK_FALSE(tcp_cong_loss_rule(1, 10, 0));
+    CHECK(tcp_cong_loss_rule(2, 10, 0));
+    CHECK_FALSE(tcp_cong_loss_rule(10, 640, 0));
+    CHECK(tcp_cong_loss_rule(11, 640, 0));
+}
+
+TEST_CASE("a best rate of 10 MB/s over 10 ms and 1448-byte segments is a window of 69")
+{
+    CHECK(tcp_cong_window_segments(10000000, 10000, 1448) == 69);
+    CHECK(tcp_cong_window_segments(10000000, 10000, 0) == 0);
+    CHECK(tcp_cong_window_segments(10000000, 0, 1448) == 0);
+    CHECK(tcp_cong_window_segments(10000000, ~0U, 1448) == 0);   // no RTT sample yet
+    CHECK(tcp_cong_window_segments(~0ULL, 10000000, 536) == 65535);
+}
+
+TEST_CASE("loss under 1/64 moves to bbr when it caps a loss-based window under half the best")
+{
+    // RTT 10 ms, best 80 Mbit/s: a window of 69 segments. Mathis: at 1% loss about 12.
+    CHECK(tcp_cong_loss_rule(2, 200, 69));
+    CHECK(tcp_cong_loss_rule(10, 1000, 69));
+    // At 0.1% a loss-based window is about 39, more than half of 69: stays.
+    CHECK_FALSE(tcp_cong_loss_rule(2, 2000, 69));
+    CHECK_FALSE(tcp_cong_loss_rule(10, 10000, 69));
+    // A path whose best window is 20 segments is not held back by 1% loss.
+    CHECK_FALSE(tcp_cong_loss_rule(2, 200, 20));
+    // Still at least two retransmissions, and no best rate known says nothing.
+    CHECK_FALSE(tcp_cong_loss_rule(1, 100, 69));
+    CHECK_FALSE(tcp_cong_loss_rule(2, 200, 0));
+    // Large figures do not overflow: 2^32-1 segments, one in a thousand lost, window 65535.
+    CHECK(tcp_cong_loss_rule(4294967, 4294967295U, 65535));
+    CHECK_FALSE(tcp_cong_loss_rule(2, 4294967295U, 65535));
 }
 
 TEST_CASE("after a retransmission: the loss rule moves to bbr; exploration falls back at the second")
 {
     // Not exploring, loss below 1/64: stays.
-    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, bbr, 5, 640) == cubic);
+    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, bbr, 5, 640, 0) == cubic);
+    // ... unless it caps cubic under half of the destination's best window.
+    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, bbr, 5, 640, 69) == bbr);
     // Loss above 1/64: bbr, whether exploring or not; an exploring bbr stays.
-    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, bbr, 11, 640) == bbr);
-    CHECK(tcp_cong_after_retransmit(reno, true, cubic, bbr, 11, 640) == bbr);
-    CHECK(tcp_cong_after_retransmit(bbr, true, cubic, bbr, 11, 640) == bbr);
+    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, bbr, 11, 640, 0) == bbr);
+    CHECK(tcp_cong_after_retransmit(reno, true, cubic, bbr, 11, 640, 0) == bbr);
+    CHECK(tcp_cong_after_retransmit(bbr, true, cubic, bbr, 11, 640, 0) == bbr);
     // Exploring, loss below 1/64: back to the preferred one at the second retransmission.
-    CHECK(tcp_cong_after_retransmit(reno, true, bbr, bbr, 1, 640) == reno);
-    CHECK(tcp_cong_after_retransmit(reno, true, bbr, bbr, 2, 640) == bbr);
-    CHECK(tcp_cong_after_retransmit(bbr, true, cubic, bbr, 2, 640) == cubic);
+    CHECK(tcp_cong_after_retransmit(reno, true, bbr, bbr, 1, 640, 0) == reno);
+    CHECK(tcp_cong_after_retransmit(reno, true, bbr, bbr, 2, 640, 0) == bbr);
+    CHECK(tcp_cong_after_retransmit(bbr, true, cubic, bbr, 2, 640, 0) == cubic);
     // No preference (warm-up) or no bbr: nothing to go back or over to.
-    CHECK(tcp_cong_after_retransmit(reno, true, TCP_CONG_NO_ARM, bbr, 2, 640) == reno);
-    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, TCP_CONG_NO_ARM, 50, 640) == cubic);
+    CHECK(tcp_cong_after_retransmit(reno, true, TCP_CONG_NO_ARM, bbr, 2, 640, 0) == reno);
+    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, TCP_CONG_NO_ARM, 50, 640, 69) == cubic);
 }
 
 TEST_CASE("rates are bytes per second over the part of the connection measured")

@@ -49,6 +49,8 @@ TEST_CASE("a preference change says where, what and why, with each algorithm's c
     event.destination.arms[0].chosen = 3;
     event.destination.arms[1].chosen = 4;
     event.destination.loss_switches = 2;
+    // What the program publishes; from one sample of cubic and reno the policy waits.
+    event.destination.preferred = 1;
     CHECK(preference_message(algorithms, event, "web") ==
           "connections to 10.1.0.2 in netns web now get bbr (before: cubic)");
     CHECK(preference_reason(algorithms, event.destination) ==
