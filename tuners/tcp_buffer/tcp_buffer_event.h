@@ -30,6 +30,8 @@ struct tcp_buffer_event {
 	__u32 rtt_us;		/* receiver's RTT estimate or the sender's smoothed RTT */
 	__u32 queued_bytes;	/* send: bytes queued in the socket */
 	__u32 mss_bytes;
+	__u32 arrived_bytes;	/* receive: arrived since the socket's last interval (0: unknown) */
+	__u32 arrival_interval_us; /* receive: over how long */
 	__u8 scaling_ratio;	/* payload share of buffer memory, /256 (0: unknown) */
 	__u8 family;		/* AF_INET or AF_INET6 */
 	__u16 pad;

@@ -41,9 +41,13 @@ std::string raise_evidence(const BufferLimited& limited)
     if (limited.side == Side::send)
         return "send buffer " + format_bytes(limited.buffer_bytes) +
                " full at the ceiling; smoothed RTT " + format_duration_us(limited.rtt_us);
+    std::string arrived;
+    if (limited.arrived_bytes && limited.arrival_interval_us)
+        arrived = ", arrived " + format_bytes(limited.arrived_bytes) + " in " +
+                  format_duration_us(limited.arrival_interval_us);
     return "autotuning wanted " + format_bytes(limited.wanted_bytes) + "; read " +
            format_bytes(limited.copied_bytes) + " in " + format_duration_us(limited.interval_us) +
-           " (before: " + format_bytes(limited.previous_bytes) + "), RTT " +
+           " (before: " + format_bytes(limited.previous_bytes) + ")" + arrived + ", RTT " +
            format_duration_us(limited.rtt_us) + ", scaling ratio " +
            std::to_string(limited.scaling_ratio) + "/256";
 }

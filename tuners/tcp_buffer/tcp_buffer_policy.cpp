@@ -34,10 +34,14 @@ std::optional<Need> path_need(const Delivery& delivery, std::uint32_t min_rtt_us
 {
     if (!delivery.interval_us || !delivery.copied_bytes || !min_rtt_us)
         return std::nullopt;
-    // Rate times the lowest RTT: the window the path carries, whatever the queue adds.
+    // Rate times the lowest RTT: the window the path carries, whatever the queue adds. The
+    // rate is what arrived when that is known, else what the application read.
+    const bool arrival_known = delivery.arrived_bytes && delivery.arrival_interval_us;
+    const std::uint64_t bytes = arrival_known ? delivery.arrived_bytes : delivery.copied_bytes;
+    const std::uint64_t over_us =
+        arrival_known ? delivery.arrival_interval_us : delivery.interval_us;
     const auto window = static_cast<std::uint32_t>(
-        static_cast<std::uint64_t>(delivery.copied_bytes) *
-        std::min(min_rtt_us, delivery.interval_us) / delivery.interval_us);
+        bytes * std::min<std::uint64_t>(min_rtt_us, over_us) / over_us);
     Need need;
     need.measured_window_bytes = window;
     need.window_bytes = delivery.previous_window_bytes

@@ -44,6 +44,10 @@ struct Delivery {
     std::uint32_t copied_bytes = 0;    // read by the application in the interval
     std::uint32_t previous_bytes = 0;  // the most read in an interval before
     std::uint32_t interval_us = 0;
+    // What arrived from the path since the socket's previous interval, and over how long (0:
+    // unknown). Unlike the bytes read, it excludes a backlog the application caught up on.
+    std::uint32_t arrived_bytes = 0;
+    std::uint32_t arrival_interval_us = 0;
     std::uint8_t scaling_ratio = 0;    // payload share of buffer memory, /256 (0: unknown)
     std::uint64_t previous_window_bytes = 0;  // measured_window_bytes of the peer's last event
 };

@@ -49,6 +49,8 @@ std::optional<Signal> decode(NetnsCookie cookie, RawRecord record)
             .copied_bytes = e.copied_bytes,
             .previous_bytes = e.previous_space_bytes,
             .interval_us = e.interval_us,
+            .arrived_bytes = e.arrived_bytes,
+            .arrival_interval_us = e.arrival_interval_us,
             .scaling_ratio = e.scaling_ratio,
             .rtt_us = e.rtt_us,
             .peer = peer_text(e),

@@ -20,6 +20,8 @@ struct BufferLimited {
     std::uint32_t copied_bytes;     // receive: read in the last interval
     std::uint32_t previous_bytes;   // receive: the most read in an interval before
     std::uint32_t interval_us;
+    std::uint32_t arrived_bytes;        // receive: what the path brought since the last interval (0: unknown)
+    std::uint32_t arrival_interval_us;  // receive: over how long
     std::uint8_t scaling_ratio;     // receive: payload share of buffer memory, /256 (0: unknown)
     std::uint32_t rtt_us;
     std::string peer;               // "10.0.0.2" or "fd00::2"

@@ -276,6 +276,8 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
                               .copied_bytes = limited.copied_bytes,
                               .previous_bytes = limited.previous_bytes,
                               .interval_us = limited.interval_us,
+                              .arrived_bytes = limited.arrived_bytes,
+                              .arrival_interval_us = limited.arrival_interval_us,
                               .scaling_ratio = limited.scaling_ratio,
                               .previous_window_bytes = peer_paths_.last_window(peer_key)})
                         : std::nullopt,

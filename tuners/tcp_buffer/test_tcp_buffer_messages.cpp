@@ -15,6 +15,8 @@ BufferLimited receive_limited()
             .copied_bytes = 900 * 1024,
             .previous_bytes = 600 * 1024,
             .interval_us = 100000,
+            .arrived_bytes = 0,
+            .arrival_interval_us = 0,
             .scaling_ratio = 128,
             .rtt_us = 100000,
             .peer = "10.0.0.2"};
@@ -43,6 +45,11 @@ TEST_CASE("a raise says what was limited, towards whom, why this value, and the 
     CHECK(raise_evidence(limited) ==
           "autotuning wanted 2.0 MiB; read 900 KiB in 100 ms (before: 600 KiB), RTT 100 ms, "
           "scaling ratio 128/256");
+    limited.arrived_bytes = 800 * 1024;
+    limited.arrival_interval_us = 100000;
+    CHECK(raise_evidence(limited) ==
+          "autotuning wanted 2.0 MiB; read 900 KiB in 100 ms (before: 600 KiB), arrived 800 KiB "
+          "in 100 ms, RTT 100 ms, scaling ratio 128/256");
     limited.side = Side::send;
     Decision send{.verdict = Verdict::raise, .step = {.new_max = 524288, .basis = Basis::unknown}};
     CHECK(raise_reason(limited, send, 100000) ==

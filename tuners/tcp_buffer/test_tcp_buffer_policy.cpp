@@ -208,6 +208,22 @@ TEST_CASE("the decision: stale events, memory pressure and latency correlation s
     CHECK(decide_raise(send).step.basis == Basis::unknown);
 }
 
+TEST_CASE("the path's window is what arrived over an interval, not a backlog read at once")
+{
+    // Bench, RTT 20 ms, 500 Mbit/s (1.25 MB per RTT): the application caught up and read
+    // 4.2 MiB in 20 ms; from the sum its 7 MiB ceiling looked full and went to 15.5 MiB.
+    Delivery caught_up{.copied_bytes = 4400000, .previous_bytes = 1800000, .interval_us = 20000,
+                       .arrived_bytes = 1260000, .arrival_interval_us = 20500,
+                       .scaling_ratio = 170};
+    auto need = *path_need(caught_up, 20000, 7233536);
+    CHECK(need.measured_window_bytes == 1260000ULL * 20000 / 20500);
+    CHECK_FALSE(need.window_full);
+    // Unknown arrivals (a socket not yet marked): the bytes read, as before.
+    caught_up.arrived_bytes = 0;
+    CHECK(path_need(caught_up, 20000, 7233536)->measured_window_bytes == 4400000);
+    CHECK(path_need(caught_up, 20000, 7233536)->window_full);
+}
+
 TEST_CASE("the decision: a window still growing, or a need under one step, is left alone")
 {
     // Slow start has filled 48 KiB of a 64 KiB window, doubling: it will get there itself.
