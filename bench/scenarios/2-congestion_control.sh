@@ -25,6 +25,7 @@ fi
 cases=${BENCH_CONG_CASES:-$cases}
 # BENCH_CONG_ROUNDS: more rounds narrow the spread of bbr's and tcp_cong's figures.
 cubic_every=$(( (measured_rounds + 3) / 4 ))
+cubic_rounds=$(( (measured_rounds + cubic_every - 1) / cubic_every ))
 
 # Larger transfers where they finish in reasonable time with cubic: 4 MiB at 10 ms, 1 MiB at
 # 100 ms (cubic at 10% loss moves about 0.5 Mbit/s there).
@@ -95,7 +96,7 @@ run_once() {
   cp "$BENCH_DAEMON_LOG" "$BENCH_OUT/detail/$label-$rep.bpftune.log"
   cp "$TOPO_DIR/measured" "$BENCH_OUT/detail/$label-$rep.measured"
   best=$(( cubic > bbr ? cubic : bbr ))
-  bench_emit "Congestion control: goodput of measured transfers (Mbit/s; cubic: $(( (measured_rounds + cubic_every - 1) / cubic_every )), bbr and tcp_cong: ${measured_rounds} each), 100 Mbit/s link" \
+  bench_emit "Congestion control: goodput of measured transfers (Mbit/s; cubic: ${cubic_rounds}, bbr and tcp_cong: ${measured_rounds} each), 100 Mbit/s link" \
     "RTT $rtt_ms ms, loss $loss%" "$rep" \
     "cubic=$(mbit "$cubic")" "bbr=$(mbit "$bbr")" "tcp_cong=$(mbit "$tuned")" \
     "tcp_cong / better static=$(bench_calc 't / b' t="$tuned" b="$best")" \
@@ -114,4 +115,4 @@ for case in $cases; do
     bench_lock_release
   done
 done
-bench_note "Each repetition: a new emulated link (loss seeded by the repetition number) and a fresh bpftune (it learns from nothing); ${warmup_transfers} warm-up transfers of 256 KiB chosen by tcp_cong, then ${measured_rounds} rounds of one transfer each with bbr set on the socket and chosen by tcp_cong, and in $(( (measured_rounds + cubic_every - 1) / cubic_every )) of them with cubic set on the socket, in rotating order. Transfers: 4 MiB at RTT 10 ms, 1 MiB at 100 ms, one connection each; a mode's goodput = its bytes / the seconds until the receiver had read them, over all its transfers. \"connections to settle\": connections tcp_cong had made towards the destination when it last changed its preferred algorithm."
+bench_note "Each repetition: a new emulated link (loss seeded by the repetition number) and a fresh bpftune (it learns from nothing); ${warmup_transfers} warm-up transfers of 256 KiB chosen by tcp_cong, then ${measured_rounds} rounds of one transfer each with bbr set on the socket and chosen by tcp_cong, and in ${cubic_rounds} of them with cubic set on the socket, in rotating order. Transfers: 4 MiB at RTT 10 ms, 1 MiB at 100 ms, one connection each; a mode's goodput = its bytes / the seconds until the receiver had read them, over all its transfers. \"connections to settle\": connections tcp_cong had made towards the destination when it last changed its preferred algorithm."
