@@ -6,7 +6,7 @@ topo_require_root
 # Payload of a full segment with TCP timestamps, over its IP size.
 payload_fraction=$(calc "1448 / 1500")
 # A busy or shared machine can only slow the emulator down, never speed it up: a run above the
-# limit fails at once, one below it is repeated (CI saw 78 of 100 Mbit/s once, on a loaded VM).
+# limit fails at once, one below it is repeated after a pause (CI saw 78 of 100 Mbit/s once, on a loaded VM).
 attempts=3
 
 # check_rate RATE_MBIT RTT: one iperf3 run A->B, first second left out (slow start).
@@ -31,6 +31,9 @@ check_rate() {
       return
     fi
     echo "goodput at ${rate_mbit}mbit, ${rtt} RTT: $goodput_mbit Mbit/s, under $low; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+    # A slow spell passes: CI saw 78-84 of 100 Mbit/s three times within 20 s of the build
+    # finishing, and 96 alone right after. Waiting 5 s, then 10 s, lets it end.
+    if [ "$attempt" -lt "$attempts" ]; then sleep $((attempt * 5)); fi
   done
   fail "goodput at ${rate_mbit}mbit, ${rtt} RTT (Mbit/s) stayed under $low in $attempts runs:$tried"
 }
