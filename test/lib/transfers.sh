@@ -3,8 +3,9 @@
 # test/tools/tcp_transfers/tcp_transfers.py.
 #
 #   tr_serve                          start the receiver in B (port $TR_PORT, default 5301)
-#   tr_send COUNT BYTES [--congestion NAME]
-#                                     COUNT transfers of BYTES, one connection each; prints
+#   tr_send COUNT BYTES [--congestion NAME] [--parallel]
+#                                     COUNT transfers of BYTES, one connection each (all at
+#                                     once with --parallel, else one after another); prints
 #                                     their goodput in bits/s. Each transfer's JSON line (with
 #                                     the algorithm its socket had) goes to $TOPO_DIR/transfers.jsonl
 #   tr_algorithms                     the algorithms of the last tr_send's transfers, one a line

@@ -51,6 +51,6 @@ jq -e '[.algorithms[] | select(.algorithm == "bbr")][0].cost_ppm <
 
 bt_stop
 [ "$BT_STATUS" -eq 0 ] || fail "bpftune exited with $BT_STATUS after SIGTERM"
-grep -Eq "tcp_cong: [0-9]+ connections given an algorithm, [1-9][0-9]* moved to bbr after loss" "$BT_LOG" ||
+grep -Eq "tcp_cong: [0-9]+ connections given an algorithm \([0-9]+ learned from\), [1-9][0-9]* moved to bbr after loss" "$BT_LOG" ||
   fail "the exit statistics do not count the loss rule's switches"
 echo PASS

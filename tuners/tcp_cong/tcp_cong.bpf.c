@@ -3,7 +3,9 @@
  * best towards its destination, learn from how it went, and move a connection that loses
  * more than 1/64 of its segments, or enough to cap cubic under half of what the destination
  * has delivered, to bbr. One sockops program on the cgroup v2 root; the
- * decisions themselves are the plain functions of tcp_cong_policy.h. */
+ * decisions themselves are the plain functions of tcp_cong_policy.h. It learns from at most
+ * one connection per destination every 10 ms: only those carry state of their own and hear
+ * of their state changes, which is most of what a connection costs. */
 #include "bpftune.bpf.h"
 #include "tcp_cong_event.h"
 #include "tcp_cong_policy.h"
@@ -42,7 +44,7 @@ struct {
 	__type(value, __u8);
 } netns_left_alone SEC(".maps");
 
-/* Per connection tcp_cong chose for: which algorithm runs since when. */
+/* Per connection tcp_cong learns from: which algorithm runs since when. */
 struct tcp_cong_sock {
 	__u64 start_ns;
 	__u64 acked_at_start;
@@ -61,6 +63,7 @@ struct {
 
 /* Read by user space. */
 __u64 connections_chosen = 0;
+__u64 connections_learned_from = 0;
 __u64 connections_application_owned = 0;
 __u64 connections_loss_switched = 0;
 __u64 connections_fell_back = 0;
@@ -190,14 +193,33 @@ static __always_inline void learn(struct bpf_sock_ops *ctx, const struct tcp_con
 		report(key, d, before);
 }
 
+/* Whether this connection is the destination's next to learn from (see
+ * TCP_CONG_LEARN_GAP_NS); the compare-and-swap gives a gap's one connection to one CPU. */
+static __always_inline bool claim_learning(struct tcp_cong_destination *d, __u64 now_ns)
+{
+	__u64 after = d->learn_after_ns;
+
+	return tcp_cong_learning_due(after, now_ns) &&
+	       __sync_val_compare_and_swap(&d->learn_after_ns, after,
+					   tcp_cong_next_learning(now_ns)) == after;
+}
+
+/* Retransmission callbacks for a connection that may still be moved to bbr. */
+static __always_inline __u32 retransmit_flag(__u32 arm, bool exploring)
+{
+	return (bbr_arm < TCP_CONG_MAX_ARMS && arm != bbr_arm) || exploring ?
+		       BPF_SOCK_OPS_RETRANS_CB_FLAG : 0;
+}
+
 static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
 {
 	struct tcp_cong_destination fresh = { .preferred = TCP_CONG_NO_ARM };
 	struct tcp_cong_key key = {};
 	struct tcp_cong_destination *d;
 	struct tcp_cong_sock *s;
-	__u32 arm, flags = BPF_SOCK_OPS_STATE_CB_FLAG;
-	bool exploring;
+	__u32 arm;
+	bool exploring, learning;
+	__u64 now;
 
 	if (!netns_allowed(bpf_get_netns_cookie(ctx)) || !key_of(ctx, &key))
 		return;
@@ -212,7 +234,12 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 		if (!d)
 			return;
 	}
-	arm = tcp_cong_choose(d, arm_count, bpf_get_prandom_u32());
+	now = bpf_ktime_get_ns();
+	learning = claim_learning(d, now);
+	if (learning)
+		arm = tcp_cong_choose(d, arm_count, bpf_get_prandom_u32());
+	else
+		arm = tcp_cong_choose_unlearned(d, arm_count);
 	exploring = d->preferred < arm_count && arm != d->preferred;
 	if (set_algorithm(ctx, arm))
 		return;
@@ -221,23 +248,85 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 		return;
 	__sync_fetch_and_add(&d->arms[arm].chosen, 1);
 	__sync_fetch_and_add(&connections_chosen, 1);
+	if (!learning) {
+		/* No state of its own: the loss rule alone follows it (on_retransmit_unlearned). */
+		if (retransmit_flag(arm, false))
+			bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags |
+						       BPF_SOCK_OPS_RETRANS_CB_FLAG);
+		return;
+	}
 	s = bpf_sk_storage_get(&sock_arms, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!s)
 		return;
-	s->start_ns = bpf_ktime_get_ns();
+	__sync_fetch_and_add(&connections_learned_from, 1);
+	s->start_ns = now;
 	s->acked_at_start = ctx->bytes_acked;
 	s->arm = arm;
 	s->exploring = exploring;
 	s->retrans_at_start = ctx->total_retrans;
-	/* Only a connection that may still change algorithm needs to hear of retransmissions. */
-	if ((bbr_arm < TCP_CONG_MAX_ARMS && arm != bbr_arm) || exploring)
-		flags |= BPF_SOCK_OPS_RETRANS_CB_FLAG;
-	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags | flags);
+	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_STATE_CB_FLAG |
+					       retransmit_flag(arm, exploring));
 }
 
 static __always_inline void stop_retransmit_callbacks(struct bpf_sock_ops *ctx)
 {
 	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags & ~BPF_SOCK_OPS_RETRANS_CB_FLAG);
+}
+
+/* The arm the socket runs now, or TCP_CONG_NO_ARM when it runs none of them. */
+static __always_inline __u32 current_arm(struct bpf_sock_ops *ctx)
+{
+	char name[TCP_CONG_NAME_BYTES] = {};
+
+	if (bpf_getsockopt(ctx, SOL_TCP, TCP_CONGESTION, name, sizeof(name)))
+		return TCP_CONG_NO_ARM;
+	for (__u32 arm = 0; arm < TCP_CONG_MAX_ARMS; arm++) {
+		bool same = arm < arm_count;
+
+		for (int i = 0; same && i < TCP_CONG_NAME_BYTES; i++) {
+			if (name[i] != arm_names[arm][i])
+				same = false;
+			else if (name[i] == 0)
+				break;
+		}
+		if (same)
+			return arm;
+	}
+	return TCP_CONG_NO_ARM;
+}
+
+/* The loss rule for a connection not learned from: it has no state, so its retransmissions
+ * count from its SYN, and it is never exploring. Its algorithm is read only when the rule
+ * holds; one tcp_cong did not give it (an application's) is let go. */
+static __always_inline void on_retransmit_unlearned(struct bpf_sock_ops *ctx)
+{
+	struct tcp_cong_key key = {};
+	struct tcp_cong_destination *d;
+	__u32 arm;
+
+	if (bbr_arm >= TCP_CONG_MAX_ARMS || ctx->total_retrans < TCP_CONG_LOSS_MIN_RETRANS)
+		return;
+	if (!netns_allowed(bpf_get_netns_cookie(ctx))) {
+		stop_retransmit_callbacks(ctx);
+		return;
+	}
+	if (!(d = destination_of(ctx, &key)))
+		return;
+	if (!tcp_cong_loss_rule(ctx->total_retrans, ctx->segs_out,
+				tcp_cong_window_segments(d->best_rate, ctx->rtt_min,
+							 ctx->mss_cache)))
+		return;
+	arm = current_arm(ctx);
+	if (arm >= arm_count) {
+		__sync_fetch_and_add(&connections_changed_elsewhere, 1);
+		stop_retransmit_callbacks(ctx);
+		return;
+	}
+	stop_retransmit_callbacks(ctx);
+	if (arm == bbr_arm || set_algorithm(ctx, bbr_arm))
+		return;
+	__sync_fetch_and_add(&connections_loss_switched, 1);
+	__sync_fetch_and_add(&d->loss_switches, 1);
 }
 
 static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
@@ -249,8 +338,10 @@ static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_s
 	__u64 now;
 
 	s = bpf_sk_storage_get(&sock_arms, sk, 0, 0);
-	if (!s)
+	if (!s) {
+		on_retransmit_unlearned(ctx);
 		return;
+	}
 	retransmits = ctx->total_retrans - s->retrans_at_start;
 	if (retransmits < TCP_CONG_LOSS_MIN_RETRANS)
 		return;

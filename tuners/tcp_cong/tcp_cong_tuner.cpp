@@ -315,7 +315,8 @@ std::vector<std::string> TcpCongTuner::statistics() const
     const auto* bss = skeleton_->bss;
     auto count = [](std::uint64_t n, const char* what) { return std::to_string(n) + " " + what; };
     const std::vector<std::string> counts{
-        count(bss->connections_chosen, "connections given an algorithm"),
+        count(bss->connections_chosen, "connections given an algorithm (") +
+            count(bss->connections_learned_from, "learned from)"),
         count(bss->connections_loss_switched, "moved to bbr after loss"),
         count(bss->connections_fell_back, "sent back from exploring after loss"),
         count(bss->connections_application_owned, "left to the application's own choice"),

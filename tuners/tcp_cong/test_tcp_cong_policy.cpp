@@ -277,6 +277,38 @@ TEST_CASE("after warm-up most connections get the preferred algorithm, the rest 
     CHECK(given[reno] > 60);
 }
 
+TEST_CASE("one connection per destination in 10 ms is learned from, the first one always")
+{
+    auto d = fresh_destination();
+    constexpr __u64 start_ns = 5'000'000'000ULL;
+    // Before the first connection learn_after_ns is 0: whatever the clock says, it is due.
+    CHECK(tcp_cong_learning_due(d.learn_after_ns, 0));
+    CHECK(tcp_cong_learning_due(d.learn_after_ns, start_ns));
+    d.learn_after_ns = tcp_cong_next_learning(start_ns);
+    CHECK_FALSE(tcp_cong_learning_due(d.learn_after_ns, start_ns));
+    CHECK_FALSE(tcp_cong_learning_due(d.learn_after_ns, start_ns + 9'999'999));
+    CHECK(tcp_cong_learning_due(d.learn_after_ns, start_ns + 10'000'000));
+    // A burst of 10,000 connections a second for one second: 100 of them are learned from.
+    int learned = 0;
+    for (__u64 t = start_ns + 10'000'000; t < start_ns + 1'010'000'000; t += 100'000)
+        if (tcp_cong_learning_due(d.learn_after_ns, t)) {
+            d.learn_after_ns = tcp_cong_next_learning(t);
+            ++learned;
+        }
+    CHECK(learned == 100);
+}
+
+TEST_CASE("a connection not learned from gets the preferred algorithm, or the incumbent before one")
+{
+    auto d = fresh_destination();
+    CHECK(tcp_cong_choose_unlearned(&d, three_arms) == TCP_CONG_INCUMBENT_ARM);
+    d.preferred = bbr;
+    CHECK(tcp_cong_choose_unlearned(&d, three_arms) == bbr);
+    // A preference beyond the algorithms offered now (the daemon restarted with fewer): none.
+    d.preferred = reno;
+    CHECK(tcp_cong_choose_unlearned(&d, 2) == TCP_CONG_INCUMBENT_ARM);
+}
+
 TEST_CASE("the loss rule wants more than 1/64 of segments retransmitted, and at least two")
 {
     CHECK_FALSE(tcp_cong_loss_rule(1, 10, 0));

@@ -8,7 +8,8 @@
       until the receiver has read them all (it closes after the end). Prints one JSON line per
       transfer ({"seconds", "bytes", "congestion"}: the algorithm the socket had at the end),
       then {"goodput_bps": ...} over all of them. --congestion sets TCP_CONGESTION first, as an
-      application with its own choice does.
+      application with its own choice does. --parallel starts all N at once (goodput is then
+      their bytes over the longest one's time).
   tcp_transfers.py connect-many FIRST_ADDRESS COUNT PORT
       COUNT connections to COUNT consecutive IPv4 addresses from FIRST_ADDRESS, each closed
       once established. Prints {"connected": n}.
@@ -81,6 +82,28 @@ def send(host, port, count, size, congestion):
     print(json.dumps({"goodput_bps": int(total_bytes * 8 / total_seconds)}), flush=True)
 
 
+def send_parallel(host, port, count, size, congestion):
+    results, errors = [None] * count, []
+
+    def run(i):
+        try:
+            results[i] = one_transfer(host, port, size, congestion)
+        except OSError as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        sys.exit(f"tcp_transfers: {len(errors)} of {count} transfers failed: {errors[0]}")
+    for result in results:
+        print(json.dumps(result), flush=True)
+    longest = max(result["seconds"] for result in results)
+    print(json.dumps({"goodput_bps": int(count * size * 8 / longest)}), flush=True)
+
+
 def connect_many(first, count, port):
     connected = 0
     address = ipaddress.IPv4Address(first)
@@ -106,6 +129,7 @@ def main():
     send_args.add_argument("--count", type=int, default=1)
     send_args.add_argument("--bytes", type=int, default=1 << 20)
     send_args.add_argument("--congestion")
+    send_args.add_argument("--parallel", action="store_true")
     many_args = commands.add_parser("connect-many")
     many_args.add_argument("first")
     many_args.add_argument("count", type=int)
@@ -114,7 +138,8 @@ def main():
     if args.command == "serve":
         serve(args.port)
     elif args.command == "send":
-        send(args.host, args.port, args.count, args.bytes, args.congestion)
+        transfers = send_parallel if args.parallel else send
+        transfers(args.host, args.port, args.count, args.bytes, args.congestion)
     else:
         connect_many(args.first, args.count, args.port)
 
