@@ -2,15 +2,16 @@
 # bpf_stats.sh: the BPF programs and maps a process holds, found through its fds' fdinfo (this
 # bpftool is built without the pids feature), measured with bpftool.
 #
-#   bench_bpf_stats_enable / bench_bpf_stats_restore   kernel.bpf_stats_enabled on, then back
+#   bench_bpf_stats_set 0|1      kernel.bpf_stats_enabled; the host's value is kept the first time
+#   bench_bpf_stats_restore      the host's value back
 #   bench_bpf_prog_stats PID     one JSON object a line: {id, name, run_time_ns, run_cnt}
 #   bench_bpf_map_bytes PID      the maps' memlock bytes, summed
 
 _bench_bpf_stats_before=""
 
-bench_bpf_stats_enable() {
-  _bench_bpf_stats_before=$(sysctl -n kernel.bpf_stats_enabled)
-  sysctl -q -w kernel.bpf_stats_enabled=1
+bench_bpf_stats_set() {
+  [ -n "$_bench_bpf_stats_before" ] || _bench_bpf_stats_before=$(sysctl -n kernel.bpf_stats_enabled)
+  sysctl -q -w kernel.bpf_stats_enabled="$1"
 }
 
 bench_bpf_stats_restore() {
