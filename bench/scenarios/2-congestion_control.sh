@@ -61,10 +61,7 @@ run_once() {
   label=rtt${rtt_ms}-loss${loss}
   topo_up --rate 100mbit --rtt "${rtt_ms}ms" --loss "$loss" --seed "$rep"
   topo_on_down bench_daemon_stop
-  for host in a b; do
-    topo_sysctl "$host" net.ipv4.tcp_rmem="4096 131072 16777216" net.ipv4.tcp_wmem="4096 16384 16777216"
-  done
-  tr_serve
+  tr_serve_roomy
   # A fresh daemon learns from nothing; the static transfers set their algorithm on the
   # socket, which tcp_cong leaves alone (and does not learn from), so all three modes can
   # take turns on the same link while it runs.

@@ -3,6 +3,7 @@
 # test/tools/tcp_transfers/tcp_transfers.py.
 #
 #   tr_serve                          start the receiver in B (port $TR_PORT, default 5301)
+#   tr_serve_roomy                    the same, with 16 MiB buffer ceilings in A and B first
 #   tr_send COUNT BYTES [--congestion NAME] [--parallel]
 #                                     COUNT transfers of BYTES, one connection each (all at
 #                                     once with --parallel, else one after another); prints
@@ -16,6 +17,16 @@ TR_PORT=${TR_PORT:-5301}
 tr_serve() {
   topo_exec b python3 "$TR_TOOL" serve "$TR_PORT" >"$TOPO_DIR/transfers-server.log" 2>&1 &
   topo_wait_listening b "$TR_PORT"
+}
+
+# Congestion control is what these transfers compare; with ceilings of 16 MiB the buffers
+# never limit them, and tcp_buffer has nothing to raise.
+tr_serve_roomy() {
+  local host
+  for host in a b; do
+    topo_sysctl "$host" net.ipv4.tcp_rmem="4096 131072 16777216" net.ipv4.tcp_wmem="4096 16384 16777216"
+  done
+  tr_serve
 }
 
 tr_send() {

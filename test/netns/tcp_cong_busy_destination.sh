@@ -5,10 +5,7 @@
 source "$BT_LIB/daemon.sh"
 bt_topology_test --rtt 50ms --rate 100mbit --loss 5 --seed 11
 source "$BT_LIB/transfers.sh"
-for host in a b; do
-  topo_sysctl "$host" net.ipv4.tcp_rmem="4096 131072 16777216" net.ipv4.tcp_wmem="4096 16384 16777216"
-done
-tr_serve
+tr_serve_roomy
 
 bt_start --netns "$TOPO_NS_A" --netns "$TOPO_NS_B"
 tr_send 8 1048576 --parallel >/dev/null || fail "the parallel transfers failed"
