@@ -8,6 +8,7 @@
 #   bench_daemon_start DIR [BPFTUNE ARGS]   # bpftune -s ARGS; BENCH_DAEMON_PID, BENCH_DAEMON_LOG
 #   bench_daemon_stop              # SIGTERM, 10 s, then SIGKILL; idempotent
 #   bench_cpu_seconds PID          # user + system CPU seconds PID has used
+#   bench_note_tuners              # the running daemon's active tuners, into the notes once
 #
 # The binaries: $BPFTUNE, $BPFTUNE_LINKEMU and $BENCH_CHURN, else their places in build/.
 
@@ -121,6 +122,15 @@ bench_daemon_stop() {
 bench_daemon_tuners() {
   BPFTUNE_RUN_DIR=$BENCH_DAEMON_DIR/run timeout 10 "$BPFTUNE" -q tuners --json |
     jq -r '[.tuners[] | select(.state == "active") | .name] | join(", ")'
+}
+
+# "Active tuners: ..." in the notes, asked of the first daemon a scenario starts only: each
+# scenario starts every daemon the same way, and one asked per run is a query per run.
+_bench_tuners_noted=""
+bench_note_tuners() {
+  [ -z "$_bench_tuners_noted" ] || return 0
+  bench_note "Active tuners: $(bench_daemon_tuners)."
+  _bench_tuners_noted=1
 }
 
 # True when a piece of work of SECONDS still ends before BENCH_DEADLINE (epoch seconds), if

@@ -25,8 +25,8 @@ _workload_wait_listening() {
   return 1
 }
 
-# Sender on CPU 0, receiver on CPU 1 (when there are two), as for churn below: left to the
-# scheduler, 2 s streams ranged from 8 to 28 Gbit/s.
+# Sender on CPU 0, receiver on CPU 1 (when there are two), as for churn below, where pinning
+# was measured to help; a pinned stream still varies (six 3 s runs: 18 to 26 Gbit/s).
 workload_stream() {
   local seconds=$1 json server congestion=()
   [ -z "${2:-}" ] || congestion=(-C "$2")

@@ -94,7 +94,7 @@ run_once() {
   if [ "$mode" = daemon ]; then
     topo_on_down bench_daemon_stop
     bench_daemon_start "$TOPO_DIR/daemon" --netns "$TOPO_NS_A" --netns "$TOPO_NS_B"
-    bench_note "Active tuners: $(bench_daemon_tuners)."
+    bench_note_tuners
   fi
   goodput=$(transfer)
   final_bytes=$(ip netns exec "$(tested_ns "$side")" sysctl -n "net.ipv4.tcp_$side" | awk '{ print $3 }')

@@ -66,7 +66,7 @@ run_once() {
   # socket, which tcp_cong leaves alone (and does not learn from), so all three modes can
   # take turns on the same link while it runs.
   bench_daemon_start "$TOPO_DIR/daemon" --netns "$TOPO_NS_A" --netns "$TOPO_NS_B"
-  bench_note "Active tuners: $(bench_daemon_tuners)."
+  bench_note_tuners
   tr_send "$warmup_transfers" "$warmup_bytes" >/dev/null || bench_die "warm-up transfers failed"
   : >"$TOPO_DIR/measured"
   for ((round = 0; round < measured_rounds; round++)); do

@@ -22,7 +22,7 @@ bpf_table="Overhead: BPF programs' own run time during the workload (with bpftun
 
 # Sets result_value, the workload's figure. The stream sets cubic on its socket, so tcp_cong
 # leaves it alone: a fresh daemon tries the algorithms on its first connections to a
-# destination, and over veth bbr moves half what cubic does (20 against 35-40 Gbit/s here),
+# destination, and over veth bbr moves about half what cubic does (see cubic_by_default),
 # so the ratio would say which algorithm the one connection drew, not what running costs.
 run_workload() {
   case "$1" in
@@ -46,7 +46,7 @@ changes_made() {
 # Both namespaces default to cubic, the kernel's own default, whatever the host has: tcp_cong
 # gives a connection it has nothing to say about its first algorithm, cubic, so on a host whose
 # default is bbr the "with" runs would run cubic and the "without" runs bbr, and on a veth
-# that alone makes a stream 1.5 times faster (20 against 35 Gbit/s here). A namespace may
+# that alone makes a stream faster (bbr 18-25, cubic 34-43 Gbit/s in three 3 s runs each here). A namespace may
 # default only to an algorithm in the host's allowed list, so cubic goes on it until the end.
 allowed_before=""
 cubic_by_default() {
@@ -70,7 +70,7 @@ restore_allowed() {
 run_with_daemon() {
   local workload=$1 tag=$2 cpu_before
   bench_daemon_start "$BENCH_OUT/daemon-$workload-$tag" --netns "$VETH_NS_A" --netns "$VETH_NS_B"
-  bench_note "Active tuners: $(bench_daemon_tuners)."
+  bench_note_tuners
   cpu_before=$(bench_cpu_seconds "$BENCH_DAEMON_PID")
   run_workload "$workload"
   cpu_s=$(bench_calc 'a - b' a="$(bench_cpu_seconds "$BENCH_DAEMON_PID")" b="$cpu_before")
@@ -106,22 +106,14 @@ measure_pairs() {
     "changes per run=$(bench_calc 'c / n' c="$sum_changes" n="$pairs")"
 }
 
-# On a veth the daemon raises tcp_wmem within the first second of a stream (its send buffer
-# fills at the 4 MiB ceiling), and the larger buffer alone makes the stream faster: that row
-# shows a gain, not a cost. With both namespaces' ceilings already at 16 MiB there is nothing
-# to raise and the ratio is what running costs.
-preset_buffers() {
+# set_buffers RMEM WMEM, in both namespaces. Over veth the daemon may raise tcp_wmem during a
+# stream (its send buffer fills at the 4 MiB ceiling; seen 4 -> 8 MiB in one run of two), so
+# the default row mixes what a change gains with what running costs; with both ceilings
+# already at 16 MiB there is nothing to raise and the preset row is the cost alone.
+set_buffers() {
   local side
   for side in a b; do
-    veth_exec "$side" sysctl -q -w net.ipv4.tcp_rmem="4096 131072 16777216" \
-      net.ipv4.tcp_wmem="4096 16384 16777216"
-  done
-}
-
-default_buffers() {
-  local side
-  for side in a b; do
-    veth_exec "$side" sysctl -q -w net.ipv4.tcp_rmem="$default_rmem" net.ipv4.tcp_wmem="$default_wmem"
+    veth_exec "$side" sysctl -q -w net.ipv4.tcp_rmem="$1" net.ipv4.tcp_wmem="$2"
   done
 }
 
@@ -172,9 +164,9 @@ workload_churn_server
 for ((rep = 1; rep <= BENCH_REPS; rep++)); do
   bench_lock_acquire
   measure_pairs stream "$rep" "TCP stream, Gbit/s" "$stream_pairs" default
-  preset_buffers
+  set_buffers "4096 131072 16777216" "4096 16384 16777216"
   measure_pairs stream "$rep" "TCP stream, buffer ceilings preset to 16 MiB, Gbit/s" "$stream_pairs" preset
-  default_buffers
+  set_buffers "$default_rmem" "$default_wmem"
   measure_pairs churn "$rep" "connection churn, connections/s" "$churn_pairs" default
   measure_bpf_run_time stream "$rep"
   measure_bpf_run_time churn "$rep"

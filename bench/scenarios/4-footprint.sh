@@ -60,7 +60,7 @@ wakeups() {
 measure_once() {
   local rep=$1 rss_start map_bytes before after rss_after rss_peak
   start_notified "$BENCH_OUT/daemon-$rep"
-  bench_note "Active tuners: $(bench_daemon_tuners)."
+  bench_note_tuners
   sleep 1
   rss_start=$(rss_mib "$BENCH_DAEMON_PID" VmRSS)
   map_bytes=$(bench_bpf_map_bytes "$BENCH_DAEMON_PID")
