@@ -43,11 +43,11 @@ changes_made() {
   grep -c "^bpftune: net\.[^ ]* .* -> .* in netns" "$1" || true
 }
 
-# Both namespaces default to cubic, the kernel's own default, whatever the host has: tcp_cong
-# gives a connection it has nothing to say about its first algorithm, cubic, so on a host whose
-# default is bbr the "with" runs would run cubic and the "without" runs bbr, and on a veth
-# that alone makes a stream faster (bbr 18-25, cubic 34-43 Gbit/s in three 3 s runs each here). A namespace may
-# default only to an algorithm in the host's allowed list, so cubic goes on it until the end.
+# Both namespaces default to cubic, a stock kernel's default, whatever the host has (as in
+# test/lib/topology.sh): the workloads then run what most hosts run, and over veth the
+# algorithm alone moves a stream a lot (bbr 18-25, cubic 34-43 Gbit/s in three 3 s runs each
+# here). A namespace may default only to an algorithm in the host's allowed list, so cubic
+# goes on it until the end.
 allowed_before=""
 cubic_by_default() {
   local allowed side

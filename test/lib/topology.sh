@@ -24,6 +24,12 @@
 #   Durations: 25ms, 500us, 1.5s. Arguments after -- go to bpftune-linkemu unchanged, e.g.
 #   `-- --ab-loss 2 --ba-loss 0` for loss in the A->B direction only.
 #
+# Every host's namespace defaults to cubic, a stock kernel's congestion control, whatever the
+# host's default (this project's CI machines default to bbr): the tests of tcp_cong start from
+# the same default everywhere. A namespace may default only to an algorithm on the host's
+# net.ipv4.tcp_allowed_congestion_control, so cubic is added to that list (host-wide) while
+# the topology is up, when it is missing; teardown writes the list back.
+#
 # After topo_up, exported:
 #   TOPO_ID             unique per run; namespace names contain it
 #   TOPO_DIR            scratch directory of this run (logs, iperf3 JSON); removed at teardown

@@ -65,14 +65,26 @@ _topo_names() {
   export TOPO_A4 TOPO_A6 TOPO_B4 TOPO_B6
 }
 
+# cubic on the host's allowed list until teardown, if it is not there (see topology.sh).
+_topo_allow_cubic() {
+  local allowed
+  allowed=$(sysctl -n net.ipv4.tcp_allowed_congestion_control) ||
+    { _topo_fail "cannot read net.ipv4.tcp_allowed_congestion_control"; return 1; }
+  [[ " $allowed " == *" cubic "* ]] && return 0
+  sysctl -q -w net.ipv4.tcp_allowed_congestion_control="$allowed cubic" >/dev/null ||
+    { _topo_fail "cannot add cubic to net.ipv4.tcp_allowed_congestion_control ($allowed)"; return 1; }
+  topo_on_down "sysctl -q -w net.ipv4.tcp_allowed_congestion_control='$allowed' >/dev/null"
+}
+
 _topo_add_namespaces() {
   local ns
+  _topo_allow_cubic || return 1
   for ns in "$TOPO_NS_A" "$TOPO_NS_B" ${TOPO_NS_R:+"$TOPO_NS_R"}; do
     ip netns add "$ns" || return 1
     ip -n "$ns" link set lo up || return 1
     # No duplicate address detection: a tentative link-local address stalls the first ND.
     _topo_spawn ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
-      >/dev/null || return 1
+      net.ipv4.tcp_congestion_control=cubic >/dev/null || return 1
   done
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# A burst of connections to one destination: tcp_cong learns from one per 10 ms and gives the
-# others the incumbent (no preference yet) without state of their own, yet the loss rule still
-# moves every one of them to bbr on a 5% loss path. 8 transfers at once, 50 ms RTT.
+# A burst of connections to one destination: tcp_cong learns from one per 10 ms and leaves the
+# others on the namespace's default, cubic (no preference yet), without state of their own, yet
+# the loss rule still moves every one of them to bbr on a 5% loss path. 8 transfers at once,
+# 50 ms RTT.
 source "$BT_LIB/daemon.sh"
 bt_topology_test --rtt 50ms --rate 100mbit --loss 5 --seed 11
 source "$BT_LIB/transfers.sh"

@@ -211,6 +211,28 @@ static __always_inline __u32 retransmit_flag(__u32 arm, bool exploring)
 		       BPF_SOCK_OPS_RETRANS_CB_FLAG : 0;
 }
 
+/* The arm the socket runs now, or TCP_CONG_NO_ARM when it runs none of them. */
+static __always_inline __u32 current_arm(struct bpf_sock_ops *ctx)
+{
+	char name[TCP_CONG_NAME_BYTES] = {};
+
+	if (bpf_getsockopt(ctx, SOL_TCP, TCP_CONGESTION, name, sizeof(name)))
+		return TCP_CONG_NO_ARM;
+	for (__u32 arm = 0; arm < TCP_CONG_MAX_ARMS; arm++) {
+		bool same = arm < arm_count;
+
+		for (int i = 0; same && i < TCP_CONG_NAME_BYTES; i++) {
+			if (name[i] != arm_names[arm][i])
+				same = false;
+			else if (name[i] == 0)
+				break;
+		}
+		if (same)
+			return arm;
+	}
+	return TCP_CONG_NO_ARM;
+}
+
 static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
 {
 	struct tcp_cong_destination fresh = { .preferred = TCP_CONG_NO_ARM };
@@ -229,6 +251,8 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 	}
 	d = bpf_map_lookup_elem(&destinations, &key);
 	if (!d) {
+		/* Not set by anyone yet: what the connection runs is the namespace's default. */
+		fresh.incumbent = current_arm(ctx);
 		bpf_map_update_elem(&destinations, &key, &fresh, BPF_NOEXIST);
 		d = bpf_map_lookup_elem(&destinations, &key);
 		if (!d)
@@ -241,8 +265,15 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 	else
 		arm = tcp_cong_choose_unlearned(d, arm_count);
 	exploring = d->preferred < arm_count && arm != d->preferred;
-	if (set_algorithm(ctx, arm))
+	if (arm == TCP_CONG_NO_ARM) {
+		/* Nothing preferred yet: the connection keeps the default, unless that is none
+		 * of ours (then it is left alone altogether). */
+		arm = current_arm(ctx);
+		if (arm >= arm_count)
+			return;
+	} else if (set_algorithm(ctx, arm)) {
 		return;
+	}
 	barrier_var(arm);
 	if (arm >= TCP_CONG_MAX_ARMS)
 		return;
@@ -271,28 +302,6 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 static __always_inline void stop_retransmit_callbacks(struct bpf_sock_ops *ctx)
 {
 	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags & ~BPF_SOCK_OPS_RETRANS_CB_FLAG);
-}
-
-/* The arm the socket runs now, or TCP_CONG_NO_ARM when it runs none of them. */
-static __always_inline __u32 current_arm(struct bpf_sock_ops *ctx)
-{
-	char name[TCP_CONG_NAME_BYTES] = {};
-
-	if (bpf_getsockopt(ctx, SOL_TCP, TCP_CONGESTION, name, sizeof(name)))
-		return TCP_CONG_NO_ARM;
-	for (__u32 arm = 0; arm < TCP_CONG_MAX_ARMS; arm++) {
-		bool same = arm < arm_count;
-
-		for (int i = 0; same && i < TCP_CONG_NAME_BYTES; i++) {
-			if (name[i] != arm_names[arm][i])
-				same = false;
-			else if (name[i] == 0)
-				break;
-		}
-		if (same)
-			return arm;
-	}
-	return TCP_CONG_NO_ARM;
 }
 
 /* The loss rule for a connection not learned from: it has no state, so its retransmissions

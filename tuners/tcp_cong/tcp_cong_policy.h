@@ -39,10 +39,6 @@
  * least 2 %, so two nearly equal algorithms do not flap. */
 #define TCP_CONG_SWITCH_MARGIN_SHIFT 3
 #define TCP_CONG_SWITCH_MARGIN_MIN 20000
-/* Before any preference, the first algorithm (cubic, the kernel's default, when offered) is
- * the incumbent: another one is preferred only when cheaper by the same margin. Near-equal
- * costs from a few connections say nothing, and the default is what the path had without us. */
-#define TCP_CONG_INCUMBENT_ARM 0
 /* The loss rule: more than 1/64 of segments retransmitted, and at least this many. */
 #define TCP_CONG_LOSS_SHIFT 6
 #define TCP_CONG_LOSS_MIN_RETRANS 2
@@ -206,6 +202,16 @@ TCP_CONG_INLINE __u32 tcp_cong_cost(const struct tcp_cong_destination *d, __u32 
 	return tcp_cong_cost_against(d, arm, &ref);
 }
 
+/* Before any preference, the incumbent is what the path had without us: the algorithm the
+ * namespace's default (or the route's congctl) gave the destination's first connection.
+ * Another one is preferred only when cheaper by the switching margin: near-equal costs from
+ * a few connections say nothing. When that default is none of the algorithms offered, the
+ * first one (cubic, the kernel's own default, when offered) stands in. */
+TCP_CONG_INLINE __u32 tcp_cong_incumbent(const struct tcp_cong_destination *d, __u32 arms)
+{
+	return d->incumbent < arms ? d->incumbent : 0;
+}
+
 TCP_CONG_INLINE __u32 tcp_cong_total_samples(const struct tcp_cong_destination *d, __u32 arms)
 {
 	__u32 total = 0;
@@ -241,7 +247,7 @@ TCP_CONG_INLINE __u32 tcp_cong_preference(const struct tcp_cong_destination *d, 
 	if (warmed < arms && samples < 4 * arms)
 		return current;
 	if (current >= arms || d->arms[current & (TCP_CONG_MAX_ARMS - 1)].samples == 0)
-		current = TCP_CONG_INCUMBENT_ARM;
+		current = tcp_cong_incumbent(d, arms);
 	if (d->arms[current & (TCP_CONG_MAX_ARMS - 1)].samples == 0)
 		return cheapest;
 	current_cost = tcp_cong_cost_against(d, current, &ref);
@@ -339,12 +345,13 @@ TCP_CONG_INLINE __u64 tcp_cong_next_learning(__u64 now_ns)
 }
 
 /* The algorithm for a connection that is not learned from: the preferred one, or before
- * there is one the incumbent (what the path had without us). Exploring is for connections
- * that teach; this one would teach nothing. */
+ * there is one TCP_CONG_NO_ARM, "keep what the namespace's default gave it" (the path
+ * without us, and no socket option to set). Exploring is for connections that teach; this
+ * one would teach nothing. */
 TCP_CONG_INLINE __u32 tcp_cong_choose_unlearned(const struct tcp_cong_destination *d,
 						__u32 arms)
 {
-	return d->preferred < arms ? d->preferred : TCP_CONG_INCUMBENT_ARM;
+	return d->preferred < arms ? d->preferred : TCP_CONG_NO_ARM;
 }
 
 /* A rate in bytes/s as a window of segments over a round trip: how many segments must be in

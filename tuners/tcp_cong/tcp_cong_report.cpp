@@ -176,6 +176,11 @@ json::object destination_json(const Algorithms& algorithms, const tcp_cong_key& 
                         {"preferred", d.preferred == TCP_CONG_NO_ARM
                                           ? json::value(nullptr)
                                           : json::value(algorithm_name(algorithms, d.preferred))},
+                        // What the namespace's default gave the first connection: the
+                        // incumbent, kept until another algorithm is clearly cheaper.
+                        {"default", d.incumbent < arm_count(algorithms)
+                                        ? json::value(algorithm_name(algorithms, d.incumbent))
+                                        : json::value(nullptr)},
                         {"connections", connections_of(d)},
                         {"loss_switches", d.loss_switches},
                         {"fallbacks", d.fallbacks},

@@ -298,15 +298,44 @@ TEST_CASE("one connection per destination in 10 ms is learned from, the first on
     CHECK(learned == 100);
 }
 
-TEST_CASE("a connection not learned from gets the preferred algorithm, or the incumbent before one")
+TEST_CASE("a connection not learned from gets the preferred algorithm, or keeps its default before one")
 {
     auto d = fresh_destination();
-    CHECK(tcp_cong_choose_unlearned(&d, three_arms) == TCP_CONG_INCUMBENT_ARM);
+    CHECK(tcp_cong_choose_unlearned(&d, three_arms) == TCP_CONG_NO_ARM);
     d.preferred = bbr;
     CHECK(tcp_cong_choose_unlearned(&d, three_arms) == bbr);
     // A preference beyond the algorithms offered now (the daemon restarted with fewer): none.
     d.preferred = reno;
-    CHECK(tcp_cong_choose_unlearned(&d, 2) == TCP_CONG_INCUMBENT_ARM);
+    CHECK(tcp_cong_choose_unlearned(&d, 2) == TCP_CONG_NO_ARM);
+}
+
+TEST_CASE("the incumbent is the namespace's default: a near tie keeps it, a clear win does not")
+{
+    // A host whose default is bbr: after warm-up cubic is 1% cheaper, within the margin.
+    auto d = fresh_destination();
+    d.incumbent = bbr;
+    learn_many(d, bbr, 4, 50000, 9900000);
+    learn_many(d, reno, 4, 50000, 5000000);
+    learn_many(d, cubic, 1, 50000, 10000000);
+    CHECK(d.preferred == TCP_CONG_NO_ARM);
+    CHECK(tcp_cong_learn(&d, three_arms, cubic, 50000, one_mib, 10000000));
+    CHECK(d.preferred == bbr);
+    // The same evidence with cubic the default keeps cubic.
+    auto stock = fresh_destination();
+    learn_many(stock, bbr, 4, 50000, 9900000);
+    learn_many(stock, reno, 4, 50000, 5000000);
+    learn_many(stock, cubic, 2, 50000, 10000000);
+    CHECK(stock.preferred == cubic);
+    // A default that is none of the algorithms offered: the first one stands in.
+    d = fresh_destination();
+    d.incumbent = TCP_CONG_NO_ARM;
+    CHECK(tcp_cong_incumbent(&d, three_arms) == cubic);
+    // Clearly cheaper (20%) wins over the default.
+    d.incumbent = bbr;
+    learn_many(d, bbr, 4, 50000, 8000000);
+    learn_many(d, reno, 4, 50000, 5000000);
+    learn_many(d, cubic, 2, 50000, 10000000);
+    CHECK(d.preferred == cubic);
 }
 
 TEST_CASE("the loss rule wants more than 1/64 of segments retransmitted, and at least two")

@@ -71,7 +71,12 @@ TEST_CASE("the view has one row per algorithm, the destination named on the firs
     d.preferred = TCP_CONG_NO_ARM;
     tcp_cong_learn(&d, 2, 1, 20000, 1 << 20, 1250000);
     d.arms[1].chosen = 1;
-    const auto details = destination_json(algorithms, v4_key("10.1.0.2"), d, "host");
+    d.incumbent = 1;
+    auto details = destination_json(algorithms, v4_key("10.1.0.2"), d, "host");
+    CHECK(details.at("default").as_string() == "bbr");
+    d.incumbent = TCP_CONG_NO_ARM;  // the namespace's default is none of those offered
+    details = destination_json(algorithms, v4_key("10.1.0.2"), d, "host");
+    CHECK(details.at("default").is_null());
     CHECK(details.at("preferred").is_null());
     CHECK(details.at("connections").to_number<int>() == 1);
     const auto rows = view_rows(algorithms, v4_key("10.1.0.2"), d, "host");
