@@ -21,9 +21,11 @@ bt_stop
 # or SYN-ACK lost (5% each way) delays a connection by a second, and it is learned from then.
 line=$(grep -Eo "tcp_cong: [0-9]+ connections given an algorithm \([0-9]+ learned from\), [0-9]+ moved to bbr after loss" "$BT_LOG") ||
   fail "no tcp_cong statistics at exit: $(grep tcp_cong: "$BT_LOG")"
-echo "$line"
+kept=$(grep -Eo "[0-9]+ kept the namespace's default" "$BT_LOG" | grep -Eo "^[0-9]+") ||
+  fail "the exit statistics do not count the connections that kept the default: $(grep tcp_cong: "$BT_LOG")"
+echo "$line; $kept kept the default"
 read -r given learned switched < <(grep -Eo "[0-9]+" <<<"$line" | tr '\n' ' ')
-[ "$given" -eq 16 ] || fail "$given connections were given an algorithm, not 16"
+[ $((given + kept)) -eq 16 ] || fail "$given connections were given an algorithm and $kept kept the default: not 16"
 [ "$learned" -ge 2 ] && [ "$learned" -le 6 ] ||
   fail "$learned of 16 connections were learned from: one per destination per 10 ms expected (2, or a few more after lost handshakes)"
 [ "$switched" -ge 7 ] || fail "only $switched connections were moved to bbr by the loss rule"

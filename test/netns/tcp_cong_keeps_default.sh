@@ -23,6 +23,7 @@ row=$("$BPFTUNE" -q tcp_cong --json | jq -c --arg ns "$TOPO_NS_A" --arg d "$TOPO
 [ -n "$row" ] || fail "the tcp_cong view has no row for $TOPO_B4 in $TOPO_NS_A"
 [ "$(jq -r .default <<<"$row")" = reno ] || fail "the view does not name reno as the default: $row"
 [ "$(jq -r .connections <<<"$row")" -eq 8 ] || fail "the view does not count the 8 connections: $row"
+[ "$(jq -r .kept_default <<<"$row")" -ge 6 ] || fail "the view counts fewer than 6 connections on the default: $row"
 
 bt_stop
 [ "$BT_STATUS" -eq 0 ] || fail "bpftune exited with $BT_STATUS after SIGTERM"

@@ -64,28 +64,39 @@ struct {
 /* Read by user space. */
 __u64 connections_chosen = 0;
 __u64 connections_learned_from = 0;
+__u64 connections_kept_default = 0;
 __u64 connections_application_owned = 0;
 __u64 connections_loss_switched = 0;
 __u64 connections_fell_back = 0;
 __u64 connections_changed_elsewhere = 0;
 __u64 setsockopt_failures = 0;
 
+/* How many namespaces netns_left_alone holds, kept by the daemon: while there are none (the
+ * usual case), a connection costs no lookup there. */
+__u32 netns_left_alone_count = 0;
+
 static __always_inline bool netns_allowed(__u64 cookie)
 {
 	if (limit_to_scope && !bpf_map_lookup_elem(&netns_in_scope, &cookie))
 		return false;
-	return !bpf_map_lookup_elem(&netns_left_alone, &cookie);
+	return netns_left_alone_count == 0 || !bpf_map_lookup_elem(&netns_left_alone, &cookie);
 }
 
-static __always_inline bool key_of(struct bpf_sock_ops *ctx, struct tcp_cong_key *key)
+static __always_inline bool key_in(struct bpf_sock_ops *ctx, __u64 netns_cookie,
+				   struct tcp_cong_key *key)
 {
 	__u32 remote6[4] = { ctx->remote_ip6[0], ctx->remote_ip6[1], ctx->remote_ip6[2],
 			     ctx->remote_ip6[3] };
 	__u32 local6[4] = { ctx->local_ip6[0], ctx->local_ip6[1], ctx->local_ip6[2],
 			    ctx->local_ip6[3] };
 
-	return tcp_cong_make_key(key, bpf_get_netns_cookie(ctx), ctx->family == AF_INET6,
-				 ctx->remote_ip4, remote6, ctx->local_ip4, local6);
+	return tcp_cong_make_key(key, netns_cookie, ctx->family == AF_INET6, ctx->remote_ip4,
+				 remote6, ctx->local_ip4, local6);
+}
+
+static __always_inline bool key_of(struct bpf_sock_ops *ctx, struct tcp_cong_key *key)
+{
+	return key_in(ctx, bpf_get_netns_cookie(ctx), key);
 }
 
 /* True when the application (setsockopt TCP_CONGESTION, inherited from its listener) or the
@@ -194,9 +205,12 @@ static __always_inline void learn(struct bpf_sock_ops *ctx, const struct tcp_con
 }
 
 /* Whether this connection is the destination's next to learn from (see
- * TCP_CONG_LEARN_GAP_NS); the compare-and-swap gives a gap's one connection to one CPU. */
-static __always_inline bool claim_learning(struct tcp_cong_destination *d, __u64 now_ns)
+ * TCP_CONG_LEARN_GAP_NS); the compare-and-swap gives a gap's one connection to one CPU. The
+ * clock is the coarse one (the last tick, 1-10 ms): fine for a 10 ms gap, and where the
+ * precise one reads the TSC it cost 240 ns a call in a VM here, on every connection. */
+static __always_inline bool claim_learning(struct tcp_cong_destination *d)
 {
+	__u64 now_ns = bpf_ktime_get_coarse_ns();
 	__u64 after = d->learn_after_ns;
 
 	return tcp_cong_learning_due(after, now_ns) &&
@@ -233,17 +247,46 @@ static __always_inline __u32 current_arm(struct bpf_sock_ops *ctx)
 	return TCP_CONG_NO_ARM;
 }
 
+/* A connection not learned from: no state of its own, and the loss rule alone follows it
+ * (on_retransmit_unlearned). Before a preference it keeps the namespace's default, which is
+ * not even read (a socket option read on every connection of a busy server): the
+ * destination's first connection told which it is. */
+static __always_inline void give_unlearned(struct bpf_sock_ops *ctx,
+					   struct tcp_cong_destination *d)
+{
+	__u32 arm = tcp_cong_choose_unlearned(d, arm_count);
+
+	if (arm == TCP_CONG_NO_ARM) {
+		__sync_fetch_and_add(&d->kept_default, 1);
+		__sync_fetch_and_add(&connections_kept_default, 1);
+		arm = d->incumbent;
+		if (arm >= arm_count)
+			return;	/* a default none of ours: left alone altogether */
+	} else {
+		if (set_algorithm(ctx, arm))
+			return;
+		barrier_var(arm);
+		if (arm >= TCP_CONG_MAX_ARMS)
+			return;
+		__sync_fetch_and_add(&d->arms[arm].chosen, 1);
+		__sync_fetch_and_add(&connections_chosen, 1);
+	}
+	if (retransmit_flag(arm, false))
+		bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags |
+					       BPF_SOCK_OPS_RETRANS_CB_FLAG);
+}
+
 static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
 {
 	struct tcp_cong_destination fresh = { .preferred = TCP_CONG_NO_ARM };
+	__u64 netns_cookie = bpf_get_netns_cookie(ctx);
 	struct tcp_cong_key key = {};
 	struct tcp_cong_destination *d;
 	struct tcp_cong_sock *s;
 	__u32 arm;
-	bool exploring, learning;
-	__u64 now;
+	bool exploring;
 
-	if (!netns_allowed(bpf_get_netns_cookie(ctx)) || !key_of(ctx, &key))
+	if (!netns_allowed(netns_cookie) || !key_in(ctx, netns_cookie, &key))
 		return;
 	if (chosen_elsewhere(sk)) {
 		__sync_fetch_and_add(&connections_application_owned, 1);
@@ -258,39 +301,24 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 		if (!d)
 			return;
 	}
-	now = bpf_ktime_get_ns();
-	learning = claim_learning(d, now);
-	if (learning)
-		arm = tcp_cong_choose(d, arm_count, bpf_get_prandom_u32());
-	else
-		arm = tcp_cong_choose_unlearned(d, arm_count);
-	exploring = d->preferred < arm_count && arm != d->preferred;
-	if (arm == TCP_CONG_NO_ARM) {
-		/* Nothing preferred yet: the connection keeps the default, unless that is none
-		 * of ours (then it is left alone altogether). */
-		arm = current_arm(ctx);
-		if (arm >= arm_count)
-			return;
-	} else if (set_algorithm(ctx, arm)) {
+	if (!claim_learning(d)) {
+		give_unlearned(ctx, d);
 		return;
 	}
+	arm = tcp_cong_choose(d, arm_count, bpf_get_prandom_u32());
+	exploring = d->preferred < arm_count && arm != d->preferred;
+	if (set_algorithm(ctx, arm))
+		return;
 	barrier_var(arm);
 	if (arm >= TCP_CONG_MAX_ARMS)
 		return;
 	__sync_fetch_and_add(&d->arms[arm].chosen, 1);
 	__sync_fetch_and_add(&connections_chosen, 1);
-	if (!learning) {
-		/* No state of its own: the loss rule alone follows it (on_retransmit_unlearned). */
-		if (retransmit_flag(arm, false))
-			bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags |
-						       BPF_SOCK_OPS_RETRANS_CB_FLAG);
-		return;
-	}
 	s = bpf_sk_storage_get(&sock_arms, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!s)
 		return;
 	__sync_fetch_and_add(&connections_learned_from, 1);
-	s->start_ns = now;
+	s->start_ns = bpf_ktime_get_ns();
 	s->acked_at_start = ctx->bytes_acked;
 	s->arm = arm;
 	s->exploring = exploring;

@@ -48,7 +48,8 @@ struct tcp_cong_destination {
 	/* arm index the namespace's default (or the route's congctl) gave the destination's
 	 * first connection, or TCP_CONG_NO_ARM when that was none of the algorithms offered */
 	__u32 incumbent;
-	__u32 pad;
+	/* connections not learned from that kept the namespace's default (no preference yet) */
+	__u32 kept_default;
 };
 
 struct tcp_cong_event {

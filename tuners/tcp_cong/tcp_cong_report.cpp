@@ -146,6 +146,8 @@ std::string preference_evidence(const Algorithms& algorithms, const tcp_cong_des
         if (a.samples)
             text += ", min RTT " + milliseconds(a.min_rtt_us) + ", rate " + rates_text(a.rate);
     }
+    if (d.kept_default)
+        text += "; " + std::to_string(d.kept_default) + " kept the default";
     if (d.loss_switches)
         text += "; " + std::to_string(d.loss_switches) + " moved to bbr by the loss rule";
     if (d.fallbacks)
@@ -182,6 +184,7 @@ json::object destination_json(const Algorithms& algorithms, const tcp_cong_key& 
                                         ? json::value(algorithm_name(algorithms, d.incumbent))
                                         : json::value(nullptr)},
                         {"connections", connections_of(d)},
+                        {"kept_default", d.kept_default},
                         {"loss_switches", d.loss_switches},
                         {"fallbacks", d.fallbacks},
                         {"best_min_rtt_us", d.best_min_rtt_us},
@@ -221,7 +224,7 @@ std::vector<std::vector<std::string>> view_rows(const Algorithms& algorithms,
 
 std::uint64_t connections_of(const tcp_cong_destination& d)
 {
-    std::uint64_t total = 0;
+    std::uint64_t total = d.kept_default;
     for (const auto& arm : d.arms)
         total += arm.chosen;
     return total;

@@ -244,11 +244,15 @@ void TcpCongTuner::explain(const tcp_cong_event& event)
          {"BPFTUNE_EVIDENCE", tcp_cong::preference_evidence(algorithms_, d)}});
 }
 
+// The map first, then the count the program reads before looking there (see
+// netns_left_alone_count): a connection established in between is still chosen for.
 void TcpCongTuner::leave_alone(NetnsCookie cookie)
 {
     const __u8 yes = 1;
-    if (bpf_map_update_elem(bpf_map__fd(skeleton_->maps.netns_left_alone), &cookie, &yes,
-                            BPF_ANY) != 0)
+    const int fd = bpf_map__fd(skeleton_->maps.netns_left_alone);
+    if (bpf_map_update_elem(fd, &cookie, &yes, BPF_NOEXIST) == 0)
+        ++skeleton_->bss->netns_left_alone_count;
+    else if (errno != EEXIST)
         log_warning("tcp_cong cannot step back in netns " + actuator_->netns().describe(cookie) +
                     ": " + std::strerror(errno) + "; it goes on choosing there");
 }
@@ -256,7 +260,9 @@ void TcpCongTuner::leave_alone(NetnsCookie cookie)
 // A deleted namespace: its destinations and its administrator's choice go with it.
 void TcpCongTuner::forget(NetnsCookie cookie)
 {
-    bpf_map_delete_elem(bpf_map__fd(skeleton_->maps.netns_left_alone), &cookie);
+    if (bpf_map_delete_elem(bpf_map__fd(skeleton_->maps.netns_left_alone), &cookie) == 0 &&
+        skeleton_->bss->netns_left_alone_count > 0)
+        --skeleton_->bss->netns_left_alone_count;
     const int fd = bpf_map__fd(skeleton_->maps.destinations);
     for (const auto& destination : destinations())
         if (destination.key.netns_cookie == cookie)
@@ -320,6 +326,7 @@ std::vector<std::string> TcpCongTuner::statistics() const
         count(bss->connections_loss_switched, "moved to bbr after loss"),
         count(bss->connections_fell_back, "sent back from exploring after loss"),
         count(bss->connections_application_owned, "left to the application's own choice"),
+        count(bss->connections_kept_default, "kept the namespace's default (nothing preferred yet)"),
         count(bss->connections_changed_elsewhere, "let go when their application changed it"),
         count(bss->setsockopt_failures, "refused by the kernel"),
         count(bss->bpftune_lost_events, "events lost (ring buffer full)"),

@@ -49,19 +49,20 @@ TEST_CASE("a preference change says where, what and why, with each algorithm's c
     event.destination.arms[0].chosen = 3;
     event.destination.arms[1].chosen = 4;
     event.destination.loss_switches = 2;
+    event.destination.kept_default = 1;
     // What the program publishes; from one sample of cubic and reno the policy waits.
     event.destination.preferred = 1;
     CHECK(preference_message(algorithms, event, "web") ==
           "connections to 10.1.0.2 in netns web now get bbr (before: cubic)");
     CHECK(preference_reason(algorithms, event.destination) ==
-          "it cost least over 7 connections (cost: bbr 0.0%, cubic 95.0%, reno 95.0%; 0% is the "
+          "it cost least over 8 connections (cost: bbr 0.0%, cubic 95.0%, reno 95.0%; 0% is the "
           "best algorithm's min RTT 50.0 ms and delivery rate by transfer size, 10.0 Mbit/s "
           "under 256 KiB, 40.0 Mbit/s 1-4 MiB)");
     CHECK(preference_evidence(algorithms, event.destination) ==
           "cubic: 3 chosen, 1 learned, min RTT 50.0 ms, rate 2.0 Mbit/s 1-4 MiB; bbr: 4 chosen, "
           "2 learned, min RTT 50.0 ms, rate 10.0 Mbit/s under 256 KiB, 40.0 Mbit/s 1-4 MiB; "
-          "reno: 0 chosen, 1 learned, min RTT 50.0 ms, rate 2.0 Mbit/s 1-4 MiB; 2 moved to bbr "
-          "by the loss rule");
+          "reno: 0 chosen, 1 learned, min RTT 50.0 ms, rate 2.0 Mbit/s 1-4 MiB; 1 kept the "
+          "default; 2 moved to bbr by the loss rule");
 }
 
 TEST_CASE("the view has one row per algorithm, the destination named on the first")
