@@ -19,6 +19,7 @@ workload_s=5 stream_pairs=4 churn_pairs=6
 [ "$BENCH_QUICK" = 1 ] && workload_s=2 stream_pairs=1 churn_pairs=1
 table="Overhead: max-rate stream and connection churn over veth, with bpftune / without"
 bpf_table="Overhead: BPF programs' own run time during the workload (with bpftune, kernel.bpf_stats_enabled=1)"
+cpu_table="Overhead: CPU under the kernel's BPF hooks (perf samples; with bpftune minus without)"
 
 # Sets result_value, the workload's figure. The stream sets cubic on its socket, so tcp_cong
 # leaves it alone: a fresh daemon tries the algorithms on its first connections to a
@@ -151,6 +152,71 @@ emit_bpf_row() {
     "$per_unit"
 }
 
+# What a run spends under the kernel's BPF entry points (bench/lib/perf_bpf_share.py): the
+# programs, their helpers, the work those do and the dispatch, which the programs' own run
+# time leaves out (in a churn profile the sockops dispatch took as many samples as tcp_cong's
+# program). System-wide cpu-clock samples with call chains; one run without bpftune, for
+# whatever else on the host uses those hooks, and one with it; the difference per unit of work.
+perf_usable() {
+  command -v perf >/dev/null &&
+    perf record -q -a -g -e cpu-clock -o "$BENCH_OUT/perf-probe.data" -- true >/dev/null 2>&1 &&
+    rm -f "$BENCH_OUT/perf-probe.data"
+}
+
+# Sets perf_bpf_s, perf_busy_s and perf_sockops_s, perf_raw_tp_s (CPU seconds) for one run.
+profiled_run() {
+  local workload=$1 data=$BENCH_OUT/perf-$1-$2.data share elapsed_s cpus recorder
+  cpus=$(nproc)
+  perf record -q -a -g -F 999 -e cpu-clock -o "$data" -- sleep "$workload_s" >/dev/null 2>&1 &
+  recorder=$!
+  run_workload "$workload"
+  wait "$recorder" || bench_die "perf record failed"
+  share=$(perf script -i "$data" -F comm,ip,sym 2>/dev/null | python3 "$BENCH_LIB/perf_bpf_share.py")
+  rm -f "$data"
+  elapsed_s=$workload_s
+  # Each sample stands for elapsed x CPUs / samples seconds of some CPU's time.
+  read -r perf_bpf_s perf_busy_s perf_sockops_s perf_raw_tp_s < <(jq -r --argjson t "$elapsed_s" \
+    --argjson c "$cpus" '($t * $c / ([.samples, 1] | max)) as $w
+      | "\(.bpf * $w) \((.samples - .idle) * $w) \(.by_kind.sockops * $w) \(.by_kind.raw_tp * $w)"' <<<"$share")
+}
+
+# The work of one run: GB for the stream, connections for churn.
+work_done() {
+  case "$1" in
+    stream) bench_calc 'r / 8 * s' r="$2" s="$workload_s" ;;
+    churn) bench_calc 'r * s' r="$2" s="$workload_s" ;;
+  esac
+}
+
+# CPU microseconds per unit of work, with bpftune (CPU seconds $1 over $work_with) minus
+# without ($2 over $work_without).
+per_unit_delta() {
+  bench_calc '1e6 * (a / w - b / o)' a="$1" w="$work_with" b="$2" o="$work_without"
+}
+
+measure_bpf_cpu() {
+  local workload=$1 rep=$2 unit_name work_without work_with without=() per_unit
+  bench_log "$workload, profiled without and with bpftune, repetition $rep"
+  profiled_run "$workload" "$rep-without"
+  work_without=$(work_done "$workload" "$result_value")
+  without=("$perf_bpf_s" "$perf_sockops_s" "$perf_raw_tp_s" "$perf_busy_s")
+  bench_daemon_start "$BENCH_OUT/daemon-$workload-$rep-perf" --netns "$VETH_NS_A" --netns "$VETH_NS_B"
+  profiled_run "$workload" "$rep-with"
+  bench_daemon_stop
+  work_with=$(work_done "$workload" "$result_value")
+  unit_name="µs per GB"
+  [ "$workload" = churn ] && unit_name="µs per connection"
+  per_unit=$(per_unit_delta "$perf_bpf_s" "${without[0]}")
+  bench_emit "$cpu_table" "$workload" "$rep" \
+    "$unit_name=$per_unit" \
+    "of which sockops=$(per_unit_delta "$perf_sockops_s" "${without[1]}")" \
+    "of which raw_tp=$(per_unit_delta "$perf_raw_tp_s" "${without[2]}")" \
+    "busy CPU without bpftune ($unit_name)=$(bench_calc '1e6 * u / o' u="${without[3]}" o="$work_without")" \
+    "BPF, % of the busy CPU=$(bench_calc '100 * p / (1e6 * u / o)' p="$per_unit" u="${without[3]}" o="$work_without")"
+}
+
+have_perf=0
+perf_usable && have_perf=1
 veth_up
 veth_on_down bench_daemon_stop
 veth_on_down bench_bpf_stats_restore
@@ -170,7 +236,16 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
   measure_pairs churn "$rep" "connection churn, connections/s" "$churn_pairs" default
   measure_bpf_run_time stream "$rep"
   measure_bpf_run_time churn "$rep"
+  if [ "$have_perf" = 1 ]; then
+    measure_bpf_cpu stream "$rep"
+    measure_bpf_cpu churn "$rep"
+  fi
   bench_lock_release
 done
 veth_down
 bench_note "Each repetition: ${stream_pairs} pairs (stream) or ${churn_pairs} pairs (churn) of ${workload_s} s runs, without and with bpftune in alternating order (the row is the mean of each side), kernel.bpf_stats_enabled=0; then one ${workload_s} s run per workload with bpftune and kernel.bpf_stats_enabled=1 for the BPF table. bpftune is limited to the two veth namespaces (--netns); its BPF programs still see every socket of the host. Preset: tcp_rmem and tcp_wmem max 16 MiB in both namespaces before those runs (bpftune then has nothing to raise). Both namespaces default to cubic (the host's own default may differ); the stream sets cubic on its socket (iperf3 -C), so tcp_cong leaves it to the application. Churn: one 64-byte request, one 1 KiB reply, server closes first, one connection at a time, client on CPU 0 and server on CPU 1, at most 2048 TIME_WAIT sockets."
+if [ "$have_perf" = 1 ]; then
+  bench_note "CPU under BPF hooks: one more ${workload_s} s run per workload without and one with bpftune (statistics off), each under perf record -a -g -F 999 -e cpu-clock; a sample counts when its call chain passes through a hook's entry point (__cgroup_bpf_run_filter_sock_ops, bpf_trace_run*, ...: the programs, their helpers and what those do in the kernel, and the dispatch); the figure is with minus without, per unit of each run's work. Busy CPU: samples not idle, all CPUs."
+else
+  bench_note "No CPU-under-BPF-hooks table: perf is not installed or cannot record here."
+fi
