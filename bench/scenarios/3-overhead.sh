@@ -195,7 +195,7 @@ per_unit_delta() {
 }
 
 measure_bpf_cpu() {
-  local workload=$1 rep=$2 unit_name work_without work_with without=() per_unit
+  local workload=$1 rep=$2 unit work_without work_with without=() per_unit
   bench_log "$workload, profiled without and with bpftune, repetition $rep"
   profiled_run "$workload" "$rep-without"
   work_without=$(work_done "$workload" "$result_value")
@@ -204,14 +204,14 @@ measure_bpf_cpu() {
   profiled_run "$workload" "$rep-with"
   bench_daemon_stop
   work_with=$(work_done "$workload" "$result_value")
-  unit_name="µs per GB"
-  [ "$workload" = churn ] && unit_name="µs per connection"
+  unit="GB"
+  [ "$workload" = churn ] && unit="connection"
   per_unit=$(per_unit_delta "$perf_bpf_s" "${without[0]}")
-  bench_emit "$cpu_table" "$workload" "$rep" \
-    "$unit_name=$per_unit" \
-    "of which sockops=$(per_unit_delta "$perf_sockops_s" "${without[1]}")" \
-    "of which raw_tp=$(per_unit_delta "$perf_raw_tp_s" "${without[2]}")" \
-    "busy CPU without bpftune ($unit_name)=$(bench_calc '1e6 * u / o' u="${without[3]}" o="$work_without")" \
+  bench_emit "$cpu_table" "$workload (µs per $unit)" "$rep" \
+    "under BPF hooks (µs/unit)=$per_unit" \
+    "of which sockops (µs/unit)=$(per_unit_delta "$perf_sockops_s" "${without[1]}")" \
+    "of which raw_tp (µs/unit)=$(per_unit_delta "$perf_raw_tp_s" "${without[2]}")" \
+    "busy CPU without bpftune (µs/unit)=$(bench_calc '1e6 * u / o' u="${without[3]}" o="$work_without")" \
     "BPF, % of the busy CPU=$(bench_calc '100 * p / (1e6 * u / o)' p="$per_unit" u="${without[3]}" o="$work_without")"
 }
 
