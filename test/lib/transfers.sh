@@ -10,6 +10,7 @@
 #                                     their goodput in bits/s. Each transfer's JSON line (with
 #                                     the algorithm its socket had) goes to $TOPO_DIR/transfers.jsonl
 #   tr_algorithms                     the algorithms of the last tr_send's transfers, one a line
+#   tr_algorithm_counts               the same counted, on one line: " 7 reno 1 cubic"
 
 TR_TOOL=${TR_TOOL:-$BT_LIB/../tools/tcp_transfers/tcp_transfers.py}
 TR_PORT=${TR_PORT:-5301}
@@ -40,4 +41,8 @@ tr_send() {
 
 tr_algorithms() {
   jq -r .congestion "$TOPO_DIR/transfers.jsonl"
+}
+
+tr_algorithm_counts() {
+  tr_algorithms | sort | uniq -c | sort -rn | tr -s ' \n' ' ' | sed 's/ $//'
 }

@@ -10,7 +10,7 @@ tr_serve_roomy
 
 bt_start --netns "$TOPO_NS_A" --netns "$TOPO_NS_B"
 tr_send 8 1048576 --parallel >/dev/null || fail "the parallel transfers failed"
-algorithms=$(tr_algorithms | sort | uniq -c | tr -s ' \n' ' ')
+algorithms=$(tr_algorithm_counts)
 echo "algorithms at the end of the 8 transfers:$algorithms"
 [ "$(tr_algorithms | grep -cx bbr)" -eq 8 ] ||
   fail "not every transfer ended with bbr:$algorithms"

@@ -13,7 +13,7 @@ tr_serve
 
 bt_start --netns "$TOPO_NS_A" --netns "$TOPO_NS_B"
 tr_send 8 262144 --parallel >/dev/null || fail "the parallel transfers failed"
-algorithms=$(tr_algorithms | sort | uniq -c | tr -s ' \n' ' ')
+algorithms=$(tr_algorithm_counts)
 echo "algorithms of the 8 transfers:$algorithms"
 [ "$(tr_algorithms | grep -cx reno)" -ge 6 ] ||
   fail "connections tcp_cong did not learn from were moved off the namespace's default reno:$algorithms"

@@ -247,6 +247,20 @@ static __always_inline __u32 current_arm(struct bpf_sock_ops *ctx)
 	return TCP_CONG_NO_ARM;
 }
 
+/* Gives the connection `arm` and counts it; false when the kernel refused. */
+static __always_inline bool give(struct bpf_sock_ops *ctx, struct tcp_cong_destination *d,
+				 __u32 arm)
+{
+	if (set_algorithm(ctx, arm))
+		return false;
+	barrier_var(arm);
+	if (arm >= TCP_CONG_MAX_ARMS)
+		return false;
+	__sync_fetch_and_add(&d->arms[arm].chosen, 1);
+	__sync_fetch_and_add(&connections_chosen, 1);
+	return true;
+}
+
 /* A connection not learned from: no state of its own, and the loss rule alone follows it
  * (on_retransmit_unlearned). Before a preference it keeps the namespace's default, which is
  * not even read (a socket option read on every connection of a busy server): the
@@ -262,14 +276,8 @@ static __always_inline void give_unlearned(struct bpf_sock_ops *ctx,
 		arm = d->incumbent;
 		if (arm >= arm_count)
 			return;	/* a default none of ours: left alone altogether */
-	} else {
-		if (set_algorithm(ctx, arm))
-			return;
-		barrier_var(arm);
-		if (arm >= TCP_CONG_MAX_ARMS)
-			return;
-		__sync_fetch_and_add(&d->arms[arm].chosen, 1);
-		__sync_fetch_and_add(&connections_chosen, 1);
+	} else if (!give(ctx, d, arm)) {
+		return;
 	}
 	if (retransmit_flag(arm, false))
 		bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags |
@@ -307,13 +315,8 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 	}
 	arm = tcp_cong_choose(d, arm_count, bpf_get_prandom_u32());
 	exploring = d->preferred < arm_count && arm != d->preferred;
-	if (set_algorithm(ctx, arm))
+	if (!give(ctx, d, arm))
 		return;
-	barrier_var(arm);
-	if (arm >= TCP_CONG_MAX_ARMS)
-		return;
-	__sync_fetch_and_add(&d->arms[arm].chosen, 1);
-	__sync_fetch_and_add(&connections_chosen, 1);
 	s = bpf_sk_storage_get(&sock_arms, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!s)
 		return;
