@@ -212,6 +212,7 @@ measure_bpf_cpu() {
     "of which sockops (µs/unit)=$(per_unit_delta "$perf_sockops_s" "${without[1]}")" \
     "of which raw_tp (µs/unit)=$(per_unit_delta "$perf_raw_tp_s" "${without[2]}")" \
     "busy CPU without bpftune (µs/unit)=$(bench_calc '1e6 * u / o' u="${without[3]}" o="$work_without")" \
+    "busy CPU with bpftune (µs/unit)=$(bench_calc '1e6 * u / w' u="$perf_busy_s" w="$work_with")" \
     "BPF, % of the busy CPU=$(bench_calc '100 * p / (1e6 * u / o)' p="$per_unit" u="${without[3]}" o="$work_without")"
 }
 

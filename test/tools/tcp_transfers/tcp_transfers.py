@@ -10,6 +10,12 @@
       then {"goodput_bps": ...} over all of them. --congestion sets TCP_CONGESTION first, as an
       application with its own choice does. --parallel starts all N at once (goodput is then
       their bytes over the longest one's time).
+  tcp_transfers.py hold-serve PORT
+      Accepts connections and never reads them: what is sent to it stays queued.
+  tcp_transfers.py hold HOST PORT --connections N
+      N connections to a hold-serve, each sent as much as its send buffer takes, then kept
+      open until killed: TCP memory the kernel counts and does not get back. Prints
+      {"queued_bytes": n} once they are full.
   tcp_transfers.py connect-many FIRST_ADDRESS COUNT PORT
       COUNT connections to COUNT consecutive IPv4 addresses from FIRST_ADDRESS, each closed
       once established. Prints {"connected": n}.
@@ -18,6 +24,7 @@ import argparse
 import ipaddress
 import json
 import socket
+import struct
 import sys
 import threading
 import time
@@ -104,6 +111,45 @@ def send_parallel(host, port, count, size, congestion):
     print(json.dumps({"goodput_bps": int(count * size * 8 / longest)}), flush=True)
 
 
+def hold_serve(port):
+    listener = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    listener.bind(("::", port))
+    listener.listen(1024)
+    held = []
+    while True:
+        held.append(listener.accept()[0])
+
+
+def hold(host, port, connections):
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    payload = b"\0" * CHUNK
+    held, queued = [], 0
+    for _ in range(connections):
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)  # capped by wmem_max
+        # Killed, it resets them: a closed socket with unsent data would linger as an orphan
+        # (a minute or more, holding the memory) behind a peer that never reads.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.settimeout(TIMEOUT_S)
+        sock.connect((host, port))
+        sock.setblocking(False)
+        held.append(sock)
+    # For 2 s, whatever each send buffer takes: the peer's window closes, then nothing leaves.
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        for sock in held:
+            try:
+                queued += sock.send(payload)
+            except BlockingIOError:
+                pass
+        time.sleep(0.01)
+    print(json.dumps({"queued_bytes": queued}), flush=True)
+    while True:
+        time.sleep(3600)
+
+
 def connect_many(first, count, port):
     connected = 0
     address = ipaddress.IPv4Address(first)
@@ -130,6 +176,12 @@ def main():
     send_args.add_argument("--bytes", type=int, default=1 << 20)
     send_args.add_argument("--congestion")
     send_args.add_argument("--parallel", action="store_true")
+    hold_serve_args = commands.add_parser("hold-serve")
+    hold_serve_args.add_argument("port", type=int)
+    hold_args = commands.add_parser("hold")
+    hold_args.add_argument("host")
+    hold_args.add_argument("port", type=int)
+    hold_args.add_argument("--connections", type=int, default=8)
     many_args = commands.add_parser("connect-many")
     many_args.add_argument("first")
     many_args.add_argument("count", type=int)
@@ -140,6 +192,10 @@ def main():
     elif args.command == "send":
         transfers = send_parallel if args.parallel else send
         transfers(args.host, args.port, args.count, args.bytes, args.congestion)
+    elif args.command == "hold-serve":
+        hold_serve(args.port)
+    elif args.command == "hold":
+        hold(args.host, args.port, args.connections)
     else:
         connect_many(args.first, args.count, args.port)
 
