@@ -44,7 +44,7 @@ struct tcp_cong_destination {
 	__u32 loss_switches;	/* connections moved to bbr by the loss rule */
 	__u32 fallbacks;	/* exploring connections sent back to the preferred algorithm */
 	__u32 preferred;	/* arm index, or TCP_CONG_NO_ARM; 32 bits for compare-and-swap */
-	__u64 learn_after_ns;	/* bpf_ktime_get_ns() from which the next connection is learned from */
+	__u64 learn_after_ns;	/* coarse clock (ns) from which the next connection is learned from */
 	/* arm index the namespace's default (or the route's congctl) gave the destination's
 	 * first connection, or TCP_CONG_NO_ARM when that was none of the algorithms offered */
 	__u32 incumbent;
