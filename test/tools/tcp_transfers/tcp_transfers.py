@@ -43,12 +43,17 @@ def drain(conn):
             pass
 
 
-def serve(port):
+def listen_everywhere(port):
     listener = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
     listener.bind(("::", port))
     listener.listen(1024)
+    return listener
+
+
+def serve(port):
+    listener = listen_everywhere(port)
     while True:
         conn, _ = listener.accept()
         threading.Thread(target=drain, args=(conn,), daemon=True).start()
@@ -112,11 +117,7 @@ def send_parallel(host, port, count, size, congestion):
 
 
 def hold_serve(port):
-    listener = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-    listener.bind(("::", port))
-    listener.listen(1024)
+    listener = listen_everywhere(port)
     held = []
     while True:
         held.append(listener.accept()[0])
