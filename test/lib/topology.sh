@@ -49,6 +49,7 @@
 #   topo_emu_stats                  the emulator's statistics lines, now (it keeps running)
 #   topo_emu_stat a->b|b->a FIELD...  from one such snapshot, each FIELD's value, one a line
 #   topo_on_down CMD                run CMD (eval) at teardown, before namespaces go away
+#                                   (the last registered first)
 #   topo_down                       tear down now (idempotent; runs by itself on exit)
 #   topo_pid_alive PID              true while PID runs (a zombie counts as ended)
 #

@@ -28,7 +28,10 @@ topo_down() {
   # Teardown goes on past any failure: a half-removed topology is what we must not leave.
   local - cleanup ns
   set +e
-  for cleanup in "${_topo_cleanups[@]}"; do eval "$cleanup" || true; done
+  # Last registered first: a later step may depend on an earlier one (refused_write makes
+  # /proc/sys read-only after the allowed list was changed; that must be undone first).
+  local i
+  for ((i = ${#_topo_cleanups[@]} - 1; i >= 0; i--)); do eval "${_topo_cleanups[i]}" || true; done
   _topo_cleanups=()
   _topo_kill_started
   _topo_stop_emulator

@@ -73,7 +73,8 @@ _topo_allow_cubic() {
   [[ " $allowed " == *" cubic "* ]] && return 0
   sysctl -q -w net.ipv4.tcp_allowed_congestion_control="$allowed cubic" >/dev/null ||
     { _topo_fail "cannot add cubic to net.ipv4.tcp_allowed_congestion_control ($allowed)"; return 1; }
-  topo_on_down "sysctl -q -w net.ipv4.tcp_allowed_congestion_control='$allowed' >/dev/null"
+  topo_on_down "sysctl -q -w net.ipv4.tcp_allowed_congestion_control='$allowed' >/dev/null ||
+    echo 'topology: could not write back net.ipv4.tcp_allowed_congestion_control ($allowed)' >&2"
 }
 
 _topo_add_namespaces() {
