@@ -9,6 +9,7 @@ source "$(dirname "$0")/../lib/common.sh"
 source "$BENCH_LIB/bpf_stats.sh"
 source "$BENCH_LIB/veth.sh"
 source "$BENCH_LIB/workloads.sh"
+source "$BENCH_LIB/../../test/lib/congestion.sh"
 bench_parse_args "$@"
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 
@@ -47,23 +48,18 @@ changes_made() {
 # Both namespaces default to cubic, a stock kernel's default, whatever the host has (as in
 # test/lib/topology.sh): the workloads then run what most hosts run, and over veth the
 # algorithm alone moves a stream a lot (bbr 18-25, cubic 34-43 Gbit/s in three 3 s runs each
-# here). A namespace may default only to an algorithm in the host's allowed list, so cubic
-# goes on it until the end.
+# here). cubic goes on the host's allowed list until the end (test/lib/congestion.sh).
 allowed_before=""
 cubic_by_default() {
-  local allowed side
-  allowed=$(sysctl -n net.ipv4.tcp_allowed_congestion_control)
-  allowed_before=$allowed
-  [[ " $allowed " == *" cubic "* ]] ||
-    sysctl -q -w net.ipv4.tcp_allowed_congestion_control="$allowed cubic"
+  local side
+  allowed_before=$(cc_allow cubic)
   for side in a b; do
     veth_exec "$side" sysctl -q -w net.ipv4.tcp_congestion_control=cubic
   done
 }
 
 restore_allowed() {
-  [ -n "$allowed_before" ] || return 0
-  sysctl -q -w net.ipv4.tcp_allowed_congestion_control="$allowed_before"
+  if [ -n "$allowed_before" ]; then cc_restore_allowed "$allowed_before"; fi
   allowed_before=""
 }
 
@@ -142,8 +138,8 @@ measure_bpf_run_time() {
 emit_bpf_row() {
   local row=$1 rep=$2 run_time_ns=$3 run_cnt=$4 rate=$5 per_unit
   case "$row" in
-    stream:*) per_unit="ns per GB=$(bench_calc 'n / (r / 8 * s)' n="$run_time_ns" r="$rate" s="$workload_s")" ;;
-    churn:*) per_unit="ns per connection=$(bench_calc 'n / (r * s)' n="$run_time_ns" r="$rate" s="$workload_s")" ;;
+    stream:*) per_unit="ns per GB=$(bench_calc 'n / w' n="$run_time_ns" w="$(work_done stream "$rate")")" ;;
+    churn:*) per_unit="ns per connection=$(bench_calc 'n / w' n="$run_time_ns" w="$(work_done churn "$rate")")" ;;
   esac
   bench_emit "$bpf_table" "$row" "$rep" \
     "run time (ms)=$(bench_calc 'n / 1e6' n="$run_time_ns")" "runs=$run_cnt" \
@@ -165,7 +161,7 @@ perf_usable() {
 
 # Sets perf_bpf_s, perf_busy_s and perf_sockops_s, perf_raw_tp_s (CPU seconds) for one run.
 profiled_run() {
-  local workload=$1 data=$BENCH_OUT/perf-$1-$2.data share elapsed_s cpus recorder
+  local workload=$1 data=$BENCH_OUT/perf-$1-$2.data share cpus recorder
   cpus=$(nproc)
   perf record -q -a -g -F 999 -e cpu-clock -o "$data" -- sleep "$workload_s" >/dev/null 2>&1 &
   recorder=$!
@@ -173,9 +169,8 @@ profiled_run() {
   wait "$recorder" || bench_die "perf record failed"
   share=$(perf script -i "$data" -F comm,ip,sym 2>/dev/null | python3 "$BENCH_LIB/perf_bpf_share.py")
   rm -f "$data"
-  elapsed_s=$workload_s
   # Each sample stands for elapsed x CPUs / samples seconds of some CPU's time.
-  read -r perf_bpf_s perf_busy_s perf_sockops_s perf_raw_tp_s < <(jq -r --argjson t "$elapsed_s" \
+  read -r perf_bpf_s perf_busy_s perf_sockops_s perf_raw_tp_s < <(jq -r --argjson t "$workload_s" \
     --argjson c "$cpus" '($t * $c / ([.samples, 1] | max)) as $w
       | "\(.bpf * $w) \((.samples - .idle) * $w) \(.by_kind.sockops * $w) \(.by_kind.raw_tp * $w)"' <<<"$share")
 }

@@ -132,6 +132,7 @@ topo_on_down() {
   _topo_cleanups+=("$1")
 }
 
+source "$_topo_lib_dir/congestion.sh"
 source "$_topo_lib_dir/topology_procs.sh"
 source "$_topo_lib_dir/topology_up.sh"
 source "$_topo_lib_dir/topology_down.sh"

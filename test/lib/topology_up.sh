@@ -67,14 +67,10 @@ _topo_names() {
 
 # cubic on the host's allowed list until teardown, if it is not there (see topology.sh).
 _topo_allow_cubic() {
-  local allowed
-  allowed=$(sysctl -n net.ipv4.tcp_allowed_congestion_control) ||
-    { _topo_fail "cannot read net.ipv4.tcp_allowed_congestion_control"; return 1; }
-  [[ " $allowed " == *" cubic "* ]] && return 0
-  sysctl -q -w net.ipv4.tcp_allowed_congestion_control="$allowed cubic" >/dev/null ||
-    { _topo_fail "cannot add cubic to net.ipv4.tcp_allowed_congestion_control ($allowed)"; return 1; }
-  topo_on_down "sysctl -q -w net.ipv4.tcp_allowed_congestion_control='$allowed' >/dev/null ||
-    echo 'topology: could not write back net.ipv4.tcp_allowed_congestion_control ($allowed)' >&2"
+  local before
+  before=$(cc_allow cubic) ||
+    { _topo_fail "cannot add cubic to net.ipv4.tcp_allowed_congestion_control"; return 1; }
+  [ -z "$before" ] || topo_on_down "cc_restore_allowed '$before'"
 }
 
 _topo_add_namespaces() {

@@ -127,24 +127,27 @@ static __always_inline int set_algorithm(struct bpf_sock_ops *ctx, __u32 arm)
 	return 0;
 }
 
-/* Whether the socket still runs the algorithm tcp_cong gave it: an application may set its
- * own after the connection was established, and then it is theirs. */
-static __always_inline bool still_ours(struct bpf_sock_ops *ctx, const struct tcp_cong_sock *s)
+/* The arm the socket runs now, or TCP_CONG_NO_ARM when it runs none of them: an application
+ * may set its own after the connection was established, and then it is theirs. */
+static __always_inline __u32 current_arm(struct bpf_sock_ops *ctx)
 {
 	char name[TCP_CONG_NAME_BYTES] = {};
-	__u32 arm = s->arm;
 
-	barrier_var(arm);
-	if (arm >= TCP_CONG_MAX_ARMS ||
-	    bpf_getsockopt(ctx, SOL_TCP, TCP_CONGESTION, name, sizeof(name)))
-		return false;
-	for (int i = 0; i < TCP_CONG_NAME_BYTES; i++) {
-		if (name[i] != arm_names[arm][i])
-			return false;
-		if (name[i] == 0)
-			break;
+	if (bpf_getsockopt(ctx, SOL_TCP, TCP_CONGESTION, name, sizeof(name)))
+		return TCP_CONG_NO_ARM;
+	for (__u32 arm = 0; arm < TCP_CONG_MAX_ARMS; arm++) {
+		bool same = arm < arm_count;
+
+		for (int i = 0; same && i < TCP_CONG_NAME_BYTES; i++) {
+			if (name[i] != arm_names[arm][i])
+				same = false;
+			else if (name[i] == 0)
+				break;
+		}
+		if (same)
+			return arm;
 	}
-	return true;
+	return TCP_CONG_NO_ARM;
 }
 
 /* The socket is not tcp_cong's any more: no more callbacks, nothing more learned from it. */
@@ -223,28 +226,6 @@ static __always_inline __u32 retransmit_flag(__u32 arm, bool exploring)
 {
 	return (bbr_arm < TCP_CONG_MAX_ARMS && arm != bbr_arm) || exploring ?
 		       BPF_SOCK_OPS_RETRANS_CB_FLAG : 0;
-}
-
-/* The arm the socket runs now, or TCP_CONG_NO_ARM when it runs none of them. */
-static __always_inline __u32 current_arm(struct bpf_sock_ops *ctx)
-{
-	char name[TCP_CONG_NAME_BYTES] = {};
-
-	if (bpf_getsockopt(ctx, SOL_TCP, TCP_CONGESTION, name, sizeof(name)))
-		return TCP_CONG_NO_ARM;
-	for (__u32 arm = 0; arm < TCP_CONG_MAX_ARMS; arm++) {
-		bool same = arm < arm_count;
-
-		for (int i = 0; same && i < TCP_CONG_NAME_BYTES; i++) {
-			if (name[i] != arm_names[arm][i])
-				same = false;
-			else if (name[i] == 0)
-				break;
-		}
-		if (same)
-			return arm;
-	}
-	return TCP_CONG_NO_ARM;
 }
 
 /* Gives the connection `arm` and counts it; false when the kernel refused. */
@@ -397,7 +378,7 @@ static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_s
 								  ctx->mss_cache));
 	if (next == s->arm)
 		return;
-	if (!still_ours(ctx, s)) {
+	if (current_arm(ctx) != s->arm) {
 		let_go(ctx, sk);
 		return;
 	}
@@ -436,7 +417,7 @@ static __always_inline void on_state_change(struct bpf_sock_ops *ctx, struct bpf
 	s = bpf_sk_storage_get(&sock_arms, sk, 0, 0);
 	if (!s || ctx->bytes_acked - s->acked_at_start < TCP_CONG_MIN_SAMPLE_BYTES)
 		return;
-	if (!still_ours(ctx, s)) {
+	if (current_arm(ctx) != s->arm) {
 		let_go(ctx, sk);
 		return;
 	}
