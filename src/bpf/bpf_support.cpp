@@ -59,15 +59,29 @@ Result<BpfLink> attach_program(bpf_program* program)
     return link;
 }
 
-bool kernel_has_raw_tracepoint(std::string_view name)
+namespace {
+
+// Loaded per question and freed: a parsed vmlinux BTF costs megabytes of resident memory, and
+// this is only asked while tuners attach. -1 when the kernel's BTF cannot be read.
+int kernel_btf_has(const std::string& name, int kind)
 {
-    // Loaded per question and freed: a parsed vmlinux BTF costs megabytes of resident memory,
-    // and this is only asked while tuners attach.
     std::unique_ptr<btf, decltype(&btf__free)> vmlinux(btf__load_vmlinux_btf(), &btf__free);
     if (!vmlinux)
-        return true;  // cannot tell: let the attach decide
-    const std::string type = "btf_trace_" + std::string(name);
-    return btf__find_by_name_kind(vmlinux.get(), type.c_str(), BTF_KIND_TYPEDEF) > 0;
+        return -1;
+    return btf__find_by_name_kind(vmlinux.get(), name.c_str(), kind) > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+bool kernel_has_raw_tracepoint(std::string_view name)
+{
+    // Cannot tell: let the attach decide.
+    return kernel_btf_has("btf_trace_" + std::string(name), BTF_KIND_TYPEDEF) != 0;
+}
+
+bool kernel_has_kfunc(std::string_view name)
+{
+    return kernel_btf_has(std::string(name), BTF_KIND_FUNC) == 1;
 }
 
 }  // namespace bpftune

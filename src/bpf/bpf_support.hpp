@@ -43,4 +43,8 @@ Result<BpfLink> attach_program(bpf_program* program);
 // Whether the running kernel has a raw tracepoint of that name (from its BTF).
 bool kernel_has_raw_tracepoint(std::string_view name);
 
+// Whether the running kernel has a kfunc (a kernel function BPF programs may call) of that
+// name, from its BTF.
+bool kernel_has_kfunc(std::string_view name);
+
 }  // namespace bpftune

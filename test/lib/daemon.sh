@@ -101,6 +101,19 @@ bt_stop() {
   BT_PID=""
 }
 
+# tcp_buffer's log says how its programs read sockets: by probe reads with
+# BPFTUNE_BPF_READS=probe (the path kernels before 6.2 take), else by plain loads wherever the
+# kernel has bpf_rdonly_cast.
+bt_check_read_method() {
+  local want="plain loads (bpf_rdonly_cast)"
+  if [ "${BPFTUNE_BPF_READS:-}" = probe ] ||
+    ! bpftool btf dump file /sys/kernel/btf/vmlinux | grep -q "FUNC 'bpf_rdonly_cast'"; then
+    want="bpf_probe_read_kernel"
+  fi
+  grep -qF "tcp_buffer: reads sockets with $want" "$BT_LOG" ||
+    fail "tcp_buffer did not say it reads sockets with $want: $(grep 'reads sockets' "$BT_LOG")"
+}
+
 bt_stop_quietly() {
   [ -n "$BT_PID" ] && { _bt_terminate; wait "$BT_PID" 2>/dev/null; }
   BT_PID=""

@@ -7,6 +7,7 @@ host_before=$(sysctl -n net.ipv4.tcp_wmem)
 topo_sysctl a net.ipv4.tcp_wmem="4096 16384 131072"
 
 bt_start --netns "$TOPO_NS_A"
+bt_check_read_method
 topo_iperf3 -t 6 >/dev/null || fail "iperf3 failed"
 
 raised=$(bt_sysctl_max "$TOPO_NS_A" net.ipv4.tcp_wmem)

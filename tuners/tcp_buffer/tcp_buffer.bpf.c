@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* tcp_buffer: notice connections whose buffers are capped by net.ipv4.tcp_rmem[2] or
  * net.ipv4.tcp_wmem[2], and TCP memory accounting failures. Only raw_tp programs: they run
- * where fentry and kprobes are refused, and need no tracefs. */
+ * where fentry and kprobes are refused, and need no tracefs.
+ *
+ * The receive and send programs run on every read and write of every TCP socket, so they come
+ * twice: reading the socket with plain loads through bpf_rdonly_cast (kernels 6.2 and later),
+ * and with bpf_probe_read_kernel, a helper call each (a churn profile here spent more under
+ * those calls than in the receive program itself). User space loads one of the two. */
 #include "bpftune.bpf.h"
 #include "tcp_buffer_event.h"
 #include "tcp_buffer_demand.h"
@@ -10,6 +15,22 @@
 #define AF_INET6 10
 #define SOCK_SNDBUF_LOCK 1
 #define SOCK_RCVBUF_LOCK 2
+
+/* A kernel object as a pointer the program may load from (the verifier makes each load one
+ * that cannot fault); weak, so that the object still loads where the kernel lacks it and the
+ * probe-read programs are the ones loaded. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/* A field of a kernel object: a plain load when `direct`, else a probe read. `direct` is a
+ * constant in each program, so the other way is compiled out. */
+#define BT_READ(direct, object, field) ((direct) ? (object)->field : BPF_CORE_READ(object, field))
+
+static __always_inline struct tcp_sock *tcp_sock_of(__u64 sk, bool direct)
+{
+	if (direct)
+		return bpf_rdonly_cast((void *)sk, bpf_core_type_id_kernel(struct tcp_sock));
+	return (struct tcp_sock *)sk;
+}
 
 /* Send-side checks run on one sendmsg in this many, per CPU. */
 #define SNDBUF_SAMPLE_EVERY 4
@@ -41,9 +62,16 @@ struct {
 	__type(value, struct rcv_mark);
 } rcv_marks SEC(".maps");
 
-static __always_inline struct net *sock_net_of(const struct sock *sk)
+static __always_inline struct net *sock_net_of(const struct sock *sk, bool direct)
 {
-	return BPF_CORE_READ(sk, __sk_common.skc_net.net);
+	return BT_READ(direct, sk, __sk_common.skc_net.net);
+}
+
+/* sk_userlocks was a 4-bit field before it became a byte; plain loads cannot read a bitfield
+ * on every kernel, so this is a probe read. Callers ask it last. */
+static __always_inline __u8 sock_user_locks(const struct sock *sk)
+{
+	return BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks);
 }
 
 static __always_inline void fill_peer(struct tcp_buffer_event *e, const struct sock *sk)
@@ -70,30 +98,31 @@ static __always_inline bool begin_sock_event(struct tcp_buffer_event *e, const s
 	return true;
 }
 
-static __always_inline __u8 sock_scaling_ratio(const struct tcp_sock *tp)
+static __always_inline __u8 sock_scaling_ratio(const struct tcp_sock *tp, bool direct)
 {
 	if (!bpf_core_field_exists(tp->scaling_ratio))
 		return 0;
-	return BPF_CORE_READ(tp, scaling_ratio);
+	return BT_READ(direct, tp, scaling_ratio);
 }
 
 /* Sets the bytes that arrived since the socket's last mark and over how long (both 0 when
- * unknown), and marks where it stands now: a socket marked once is marked every interval,
- * others from when they come within half of the ceiling (`near`). Only the previous
- * interval's mark counts (more arrived than was read plus what waits unread means an older
- * mark, or another socket's at the same address), and none older than four intervals. */
-static __always_inline void arrival_of(struct tcp_sock *tp, __u64 stamp_us, __u32 interval_us,
-				       __u32 copied, bool near, struct tcp_buffer_event *e)
+ * unknown), and marks where it stands now: a socket marked once is marked every interval
+ * while it asks for more than a quarter of the ceiling (the caller's test), others from when
+ * they come within half of it (`near`). Only the previous interval's mark counts (more
+ * arrived than was read plus what waits unread means an older mark, or another socket's at
+ * the same address), and none older than four intervals. */
+static __always_inline void arrival_of(__u64 key, struct tcp_sock *tp, bool direct,
+				       __u64 stamp_us, __u32 interval_us, __u32 copied, bool near,
+				       struct tcp_buffer_event *e)
 {
-	__u64 key = (__u64)tp;
 	struct rcv_mark *last = bpf_map_lookup_elem(&rcv_marks, &key);
 	struct rcv_mark mark = { .stamp_us = stamp_us };
 	__u32 rcv_nxt, unread;
 
 	if (!last && !near)
 		return;
-	rcv_nxt = BPF_CORE_READ(tp, rcv_nxt);
-	unread = rcv_nxt - BPF_CORE_READ(tp, copied_seq);
+	rcv_nxt = BT_READ(direct, tp, rcv_nxt);
+	unread = rcv_nxt - BT_READ(direct, tp, copied_seq);
 	mark.rcv_nxt = rcv_nxt;
 	if (last && last->stamp_us < stamp_us && stamp_us - last->stamp_us <= 4ULL * interval_us) {
 		__u32 arrived = rcv_nxt - last->rcv_nxt;
@@ -110,41 +139,64 @@ static __always_inline void arrival_of(struct tcp_sock *tp, __u64 stamp_us, __u3
 }
 
 /* The receive decision, at the point where autotuning has measured one interval. */
-static __always_inline int rcvbuf_check(struct sock *sk, __u64 stamp_us, __u32 interval_us)
+static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, bool direct,
+					__u64 stamp_us, __u32 interval_us)
 {
-	struct tcp_sock *tp = (struct tcp_sock *)sk;
-	struct net *net = sock_net_of(sk);
+	struct sock *sk = (struct sock *)tp;
+	struct net *net = sock_net_of(sk, direct);
 	struct tcp_buffer_event e = {};
 	__u32 copied, space, rmem_max;
 	__u64 wanted;
 
-	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks) & SOCK_RCVBUF_LOCK)
-		return 0;	/* the application chose its own size */
-	if (!BPF_CORE_READ(net, ipv4.sysctl_tcp_moderate_rcvbuf))
+	if (!BT_READ(direct, net, ipv4.sysctl_tcp_moderate_rcvbuf))
 		return 0;	/* autotuning is off: a larger ceiling would not be used */
 
-	copied = BPF_CORE_READ(tp, copied_seq) - BPF_CORE_READ(tp, rcvq_space.seq);
-	space = BPF_CORE_READ(tp, rcvq_space.space);
-	rmem_max = BPF_CORE_READ(net, ipv4.sysctl_tcp_rmem[2]);
-	e.scaling_ratio = sock_scaling_ratio(tp);
+	copied = BT_READ(direct, tp, copied_seq) - BT_READ(direct, tp, rcvq_space.seq);
+	space = BT_READ(direct, tp, rcvq_space.space);
+	rmem_max = BT_READ(direct, net, ipv4.sysctl_tcp_rmem[2]);
+	e.scaling_ratio = sock_scaling_ratio(tp, direct);
 	wanted = tcp_rcvbuf_wanted_bytes(copied, space, e.scaling_ratio);
+	/* A socket far below its ceiling (the usual case) costs no map lookup. */
+	if (wanted * 4 <= rmem_max)
+		return 0;
+	if (sock_user_locks((struct sock *)sk_address) & SOCK_RCVBUF_LOCK)
+		return 0;	/* the application chose its own size */
 	/* Half way to the ceiling a socket starts being marked, so that by the time it reaches
 	 * it, its arrivals over an interval are known. */
-	arrival_of(tp, stamp_us, interval_us, copied, wanted * 2 > rmem_max, &e);
+	arrival_of(sk_address, tp, direct, stamp_us, interval_us, copied, wanted * 2 > rmem_max, &e);
 	if (wanted <= rmem_max)
 		return 0;
 
-	if (!begin_sock_event(&e, sk, TCP_BUFFER_SLOT_RMEM, TCP_BUFFER_RCVBUF_LIMITED))
+	if (!begin_sock_event(&e, (struct sock *)sk_address, TCP_BUFFER_SLOT_RMEM,
+			      TCP_BUFFER_RCVBUF_LIMITED))
 		return 0;
-	e.buffer_bytes = BPF_CORE_READ(sk, sk_rcvbuf);
+	e.buffer_bytes = BT_READ(direct, sk, sk_rcvbuf);
 	e.sysctl_max_bytes = rmem_max;
 	e.copied_bytes = copied;
 	e.previous_space_bytes = space;
 	e.interval_us = interval_us;
-	e.rtt_us = BPF_CORE_READ(tp, rcv_rtt_est.rtt_us) >> 3;
-	e.mss_bytes = BPF_CORE_READ(tp, advmss);
+	e.rtt_us = BT_READ(direct, tp, rcv_rtt_est.rtt_us) >> 3;
+	e.mss_bytes = BT_READ(direct, tp, advmss);
 	bpftune_send(&e, sizeof(e));
 	return 0;
+}
+
+static __always_inline int on_rcv_space_adjust(__u64 sk_address, bool direct)
+{
+	struct tcp_sock *tp = tcp_sock_of(sk_address, direct);
+	__u64 stamp_us, measured_us;
+	__u32 rtt_us, interval_us;
+
+	if (!tp)
+		return 0;
+	stamp_us = BT_READ(direct, tp, tcp_mstamp);
+	measured_us = BT_READ(direct, tp, rcvq_space.time);
+	rtt_us = BT_READ(direct, tp, rcv_rtt_est.rtt_us) >> 3;
+	interval_us = stamp_us - measured_us;
+	/* Same gate as the kernel: a measurement lasts at least one RTT. */
+	if (!rtt_us || interval_us < rtt_us)
+		return 0;
+	return rcvbuf_check(sk_address, tp, direct, stamp_us, interval_us);
 }
 
 /* Where tcp_rcv_space_adjust() starts, on every kernel: the decision is re-derived here. The
@@ -154,16 +206,13 @@ static __always_inline int rcvbuf_check(struct sock *sk, __u64 stamp_us, __u32 i
 SEC("raw_tp/tcp_rcv_space_adjust")
 int BPF_PROG(bt_rcv_space, struct sock *sk)
 {
-	struct tcp_sock *tp = (struct tcp_sock *)sk;
-	__u64 stamp_us = BPF_CORE_READ(tp, tcp_mstamp);
-	__u64 measured_us = BPF_CORE_READ(tp, rcvq_space.time);
-	__u32 rtt_us = BPF_CORE_READ(tp, rcv_rtt_est.rtt_us) >> 3;
-	__u32 interval_us = stamp_us - measured_us;
+	return on_rcv_space_adjust((__u64)sk, true);
+}
 
-	/* Same gate as the kernel: a measurement lasts at least one RTT. */
-	if (!rtt_us || interval_us < rtt_us)
-		return 0;
-	return rcvbuf_check(sk, stamp_us, interval_us);
+SEC("raw_tp/tcp_rcv_space_adjust")
+int BPF_PROG(bt_rcv_probed, struct sock *sk)
+{
+	return on_rcv_space_adjust((__u64)sk, false);
 }
 
 static __always_inline bool sndbuf_sampled(void)
@@ -174,34 +223,49 @@ static __always_inline bool sndbuf_sampled(void)
 	return count && (*count)++ % SNDBUF_SAMPLE_EVERY == 0;
 }
 
-SEC("raw_tp/tcp_sendmsg_locked")
-int BPF_PROG(bt_sendmsg, struct sock *sk)
+static __always_inline int on_sendmsg(__u64 sk_address, bool direct)
 {
-	struct tcp_sock *tp = (struct tcp_sock *)sk;
+	struct tcp_sock *tp;
+	struct sock *sk;
 	struct tcp_buffer_event e = {};
 	__u32 sndbuf, wmem_max, queued;
-	struct net *net;
 
 	if (!sndbuf_sampled())
 		return 0;
-	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks) & SOCK_SNDBUF_LOCK)
+	tp = tcp_sock_of(sk_address, direct);
+	if (!tp)
 		return 0;
-	net = sock_net_of(sk);
-	sndbuf = BPF_CORE_READ(sk, sk_sndbuf);
-	wmem_max = BPF_CORE_READ(net, ipv4.sysctl_tcp_wmem[2]);
-	queued = BPF_CORE_READ(sk, sk_wmem_queued);
+	sk = (struct sock *)tp;
+	sndbuf = BT_READ(direct, sk, sk_sndbuf);
+	wmem_max = BT_READ(direct, sock_net_of(sk, direct), ipv4.sysctl_tcp_wmem[2]);
+	queued = BT_READ(direct, sk, sk_wmem_queued);
 	if (!tcp_sndbuf_is_limited(sndbuf, wmem_max, queued))
 		return 0;
+	if (sock_user_locks((struct sock *)sk_address) & SOCK_SNDBUF_LOCK)
+		return 0;
 
-	if (!begin_sock_event(&e, sk, TCP_BUFFER_SLOT_WMEM, TCP_BUFFER_SNDBUF_LIMITED))
+	if (!begin_sock_event(&e, (struct sock *)sk_address, TCP_BUFFER_SLOT_WMEM,
+			      TCP_BUFFER_SNDBUF_LIMITED))
 		return 0;
 	e.buffer_bytes = sndbuf;
 	e.sysctl_max_bytes = wmem_max;
 	e.queued_bytes = queued;
-	e.rtt_us = BPF_CORE_READ(tp, srtt_us) >> 3;
-	e.mss_bytes = BPF_CORE_READ(tp, mss_cache);
+	e.rtt_us = BT_READ(direct, tp, srtt_us) >> 3;
+	e.mss_bytes = BT_READ(direct, tp, mss_cache);
 	bpftune_send(&e, sizeof(e));
 	return 0;
+}
+
+SEC("raw_tp/tcp_sendmsg_locked")
+int BPF_PROG(bt_sendmsg, struct sock *sk)
+{
+	return on_sendmsg((__u64)sk, true);
+}
+
+SEC("raw_tp/tcp_sendmsg_locked")
+int BPF_PROG(bt_send_probed, struct sock *sk)
+{
+	return on_sendmsg((__u64)sk, false);
 }
 
 /* The kernel refused a socket memory charge; only TCP's matter here. A raw tracepoint needs

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
+#include <string_view>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -25,6 +27,29 @@ using namespace std::chrono_literals;
 using tcp_buffer::Side;
 
 constexpr std::uint16_t tuner_id = BPFTUNE_TUNER_TCP_BUFFER;
+
+// How the programs on every read and write read the socket.
+enum class ReadMethod { direct, probe };
+
+// BPFTUNE_BPF_READS=probe takes the probe-read programs where plain loads would do, so that
+// the path older kernels take stays tested here.
+bool probe_reads_requested()
+{
+    const char* value = std::getenv("BPFTUNE_BPF_READS");
+    return value && std::string_view(value) == "probe";
+}
+
+ReadMethod read_method()
+{
+    return !probe_reads_requested() && kernel_has_kfunc("bpf_rdonly_cast") ? ReadMethod::direct
+                                                                            : ReadMethod::probe;
+}
+
+std::string read_method_reason()
+{
+    return probe_reads_requested() ? "BPFTUNE_BPF_READS=probe"
+                                   : "this kernel has no bpf_rdonly_cast";
+}
 // After the kernel refused a TCP memory charge, or TCP memory was seen near pressure, do not
 // raise buffers for this long. Pressure lasts (the kernel keeps it until usage falls under
 // tcp_mem[0]), while one read can miss it: since Linux 6.0 each CPU holds back up to 1 MB of
@@ -150,9 +175,16 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
     if (auto shared = share_with_daemon(*skeleton, context.bpf); !shared)
         return shared.error();
 
-    const bool has_sendmsg = kernel_has_raw_tracepoint("tcp_sendmsg_locked");
-    if (!has_sendmsg) {
-        bpf_program__set_autoload(skeleton->progs.bt_sendmsg, false);
+    // One of each pair of receive and send programs: plain loads where the kernel can check
+    // them, probe reads elsewhere (see tcp_buffer.bpf.c).
+    const ReadMethod reads = read_method();
+    const bool direct = reads == ReadMethod::direct;
+    auto& programs = skeleton->progs;
+    bpf_program* const sendmsg = direct ? programs.bt_sendmsg : programs.bt_send_probed;
+    bpf_program__set_autoload(direct ? programs.bt_rcv_probed : programs.bt_rcv_space, false);
+    bpf_program__set_autoload(direct ? programs.bt_send_probed : programs.bt_sendmsg, false);
+    if (!kernel_has_raw_tracepoint("tcp_sendmsg_locked")) {
+        bpf_program__set_autoload(sendmsg, false);
         log_notice("tcp_buffer: this kernel has no tcp_sendmsg_locked tracepoint; "
                    "send buffers (tcp_wmem) are not tuned");
     }
@@ -182,6 +214,10 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
         return Error{ENOENT, "tcp_buffer: none of its BPF programs could attach"};
 
     // Everything is in place: only now does the tuner keep it.
+    log_info(reads == ReadMethod::direct
+                 ? "tcp_buffer: reads sockets with plain loads (bpf_rdonly_cast)"
+                 : "tcp_buffer: reads sockets with bpf_probe_read_kernel (" + read_method_reason() +
+                       ")");
     skeleton_ = std::move(skeleton);
     links_ = std::move(links);
     hooks_ = std::move(hooks);
