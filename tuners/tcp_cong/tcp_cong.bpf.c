@@ -75,11 +75,19 @@ __u64 setsockopt_failures = 0;
  * usual case), a connection costs no lookup there. */
 __u32 netns_left_alone_count = 0;
 
+static __always_inline bool netns_in_scope_of(__u64 cookie)
+{
+	return !limit_to_scope || bpf_map_lookup_elem(&netns_in_scope, &cookie);
+}
+
+static __always_inline bool netns_given_back(__u64 cookie)
+{
+	return netns_left_alone_count != 0 && bpf_map_lookup_elem(&netns_left_alone, &cookie);
+}
+
 static __always_inline bool netns_allowed(__u64 cookie)
 {
-	if (limit_to_scope && !bpf_map_lookup_elem(&netns_in_scope, &cookie))
-		return false;
-	return netns_left_alone_count == 0 || !bpf_map_lookup_elem(&netns_left_alone, &cookie);
+	return netns_in_scope_of(cookie) && !netns_given_back(cookie);
 }
 
 static __always_inline bool key_in(struct bpf_sock_ops *ctx, __u64 netns_cookie,
@@ -275,13 +283,17 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 	__u32 arm;
 	bool exploring;
 
-	if (!netns_allowed(netns_cookie) || !key_in(ctx, netns_cookie, &key))
+	if (!key_in(ctx, netns_cookie, &key) || netns_given_back(netns_cookie))
+		return;
+	/* Destinations are made only in namespaces in scope, which --netns fixes at start: one
+	 * found needs no scope lookup, and a busy destination costs one hash lookup. */
+	d = bpf_map_lookup_elem(&destinations, &key);
+	if (!d && !netns_in_scope_of(netns_cookie))
 		return;
 	if (chosen_elsewhere(sk)) {
 		__sync_fetch_and_add(&connections_application_owned, 1);
 		return;
 	}
-	d = bpf_map_lookup_elem(&destinations, &key);
 	if (!d) {
 		/* Not set by anyone yet: what the connection runs is the namespace's default. */
 		fresh.incumbent = current_arm(ctx);
