@@ -111,9 +111,14 @@ static __always_inline __u8 sock_scaling_ratio(const struct tcp_sock *tp, bool d
  * they come within half of it (`near`). Only the previous interval's mark counts (more
  * arrived than was read plus what waits unread means an older mark, or another socket's at
  * the same address), and none older than four intervals. */
+struct arrival {
+	__u32 bytes;
+	__u32 interval_us;
+};
+
 static __always_inline void arrival_of(__u64 key, struct tcp_sock *tp, bool direct,
 				       __u64 stamp_us, __u32 interval_us, __u32 copied, bool near,
-				       struct tcp_buffer_event *e)
+				       struct arrival *out)
 {
 	struct rcv_mark *last = bpf_map_lookup_elem(&rcv_marks, &key);
 	struct rcv_mark mark = { .stamp_us = stamp_us };
@@ -128,8 +133,8 @@ static __always_inline void arrival_of(__u64 key, struct tcp_sock *tp, bool dire
 		__u32 arrived = rcv_nxt - last->rcv_nxt;
 
 		if ((__u64)arrived <= (__u64)copied + unread) {
-			e->arrived_bytes = arrived;
-			e->arrival_interval_us = stamp_us - last->stamp_us;
+			out->bytes = arrived;
+			out->interval_us = stamp_us - last->stamp_us;
 		}
 	}
 	if (last)	/* in place: the socket's lock serializes its receive path */
@@ -144,8 +149,9 @@ static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, b
 {
 	struct sock *sk = (struct sock *)tp;
 	struct net *net = sock_net_of(sk, direct);
-	struct tcp_buffer_event e = {};
+	struct arrival arrival = {};
 	__u32 copied, space, rmem_max;
+	__u8 scaling_ratio;
 	__u64 wanted;
 
 	if (!BT_READ(direct, net, ipv4.sysctl_tcp_moderate_rcvbuf))
@@ -154,8 +160,8 @@ static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, b
 	copied = BT_READ(direct, tp, copied_seq) - BT_READ(direct, tp, rcvq_space.seq);
 	space = BT_READ(direct, tp, rcvq_space.space);
 	rmem_max = BT_READ(direct, net, ipv4.sysctl_tcp_rmem[2]);
-	e.scaling_ratio = sock_scaling_ratio(tp, direct);
-	wanted = tcp_rcvbuf_wanted_bytes(copied, space, e.scaling_ratio);
+	scaling_ratio = sock_scaling_ratio(tp, direct);
+	wanted = tcp_rcvbuf_wanted_bytes(copied, space, scaling_ratio);
 	/* A socket far below its ceiling (the usual case) costs no map lookup. */
 	if (wanted * 4 <= rmem_max)
 		return 0;
@@ -163,13 +169,20 @@ static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, b
 		return 0;	/* the application chose its own size */
 	/* Half way to the ceiling a socket starts being marked, so that by the time it reaches
 	 * it, its arrivals over an interval are known. */
-	arrival_of(sk_address, tp, direct, stamp_us, interval_us, copied, wanted * 2 > rmem_max, &e);
+	arrival_of(sk_address, tp, direct, stamp_us, interval_us, copied, wanted * 2 > rmem_max,
+		   &arrival);
 	if (wanted <= rmem_max)
 		return 0;
+
+	/* The record is made (and zeroed) only here, not on every call. */
+	struct tcp_buffer_event e = {};
 
 	if (!begin_sock_event(&e, (struct sock *)sk_address, TCP_BUFFER_SLOT_RMEM,
 			      TCP_BUFFER_RCVBUF_LIMITED))
 		return 0;
+	e.scaling_ratio = scaling_ratio;
+	e.arrived_bytes = arrival.bytes;
+	e.arrival_interval_us = arrival.interval_us;
 	e.buffer_bytes = BT_READ(direct, sk, sk_rcvbuf);
 	e.sysctl_max_bytes = rmem_max;
 	e.copied_bytes = copied;
@@ -227,7 +240,6 @@ static __always_inline int on_sendmsg(__u64 sk_address, bool direct)
 {
 	struct tcp_sock *tp;
 	struct sock *sk;
-	struct tcp_buffer_event e = {};
 	__u32 sndbuf, wmem_max, queued;
 
 	if (!sndbuf_sampled())
@@ -243,6 +255,9 @@ static __always_inline int on_sendmsg(__u64 sk_address, bool direct)
 		return 0;
 	if (sock_user_locks((struct sock *)sk_address) & SOCK_SNDBUF_LOCK)
 		return 0;
+
+	/* Made (and zeroed) only here, not on every call. */
+	struct tcp_buffer_event e = {};
 
 	if (!begin_sock_event(&e, (struct sock *)sk_address, TCP_BUFFER_SLOT_WMEM,
 			      TCP_BUFFER_SNDBUF_LIMITED))
