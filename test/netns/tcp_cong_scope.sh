@@ -2,8 +2,8 @@
 # With --netns, tcp_cong acts only in the namespaces named: here the receiver's. Twelve
 # transfers one after another, each learnable from: in B (in scope) tcp_cong tries its
 # algorithms on the accepted connections and the view has B's row for A; in A (out of scope)
-# every sending connection keeps the namespace's cubic and the view has no row. A destination
-# found in the map skips the scope lookup, so this is what keeps A's connections A's.
+# every sending connection keeps the namespace's cubic and the view has no row. (Fails if the
+# scope is not kept at all; that a known destination skips the scope lookup is not seen here.)
 source "$BT_LIB/daemon.sh"
 bt_topology_test --rtt 20ms --rate 100mbit
 source "$BT_LIB/transfers.sh"

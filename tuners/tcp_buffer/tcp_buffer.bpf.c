@@ -67,8 +67,8 @@ static __always_inline struct net *sock_net_of(const struct sock *sk, bool direc
 	return BT_READ(direct, sk, __sk_common.skc_net.net);
 }
 
-/* sk_userlocks was a 4-bit field before it became a byte; plain loads cannot read a bitfield
- * on every kernel, so this is a probe read. Callers ask it last. */
+/* sk_userlocks was a 4-bit field before it became a byte. One probe read serves both kinds of
+ * program and kernel alike; callers ask it last, past the early returns, where it is rare. */
 static __always_inline __u8 sock_user_locks(const struct sock *sk)
 {
 	return BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks);
@@ -105,20 +105,24 @@ static __always_inline __u8 sock_scaling_ratio(const struct tcp_sock *tp, bool d
 	return BT_READ(direct, tp, scaling_ratio);
 }
 
-/* Sets the bytes that arrived since the socket's last mark and over how long (both 0 when
- * unknown), and marks where it stands now: a socket marked once is marked every interval
- * while it asks for more than a quarter of the ceiling (the caller's test), others from when
- * they come within half of it (`near`). Only the previous interval's mark counts (more
- * arrived than was read plus what waits unread means an older mark, or another socket's at
- * the same address), and none older than four intervals. */
 struct arrival {
 	__u32 bytes;
 	__u32 interval_us;
 };
 
+/* Sets the bytes that arrived over the interval that ends now (both 0 when unknown), and
+ * marks where the socket stands: a socket marked once is marked every interval while it asks
+ * for more than a quarter of the ceiling (the caller's test), others from when they come
+ * within half of it (`near`). Only a mark taken when this interval began counts. The kernel
+ * starts an interval (measured_us) at the call that ended the last one, after refreshing
+ * tcp_mstamp, which this program reads before the refresh: that call's mark is a little
+ * earlier than measured_us, by the time since the socket's last packet, and a mark from any
+ * interval before (the socket asked for less in between, or was not seen) is a full one, at
+ * least an RTT, earlier. More arrived than was read plus what waits unread means another
+ * socket's mark at the same address. */
 static __always_inline void arrival_of(__u64 key, struct tcp_sock *tp, bool direct,
-				       __u64 stamp_us, __u32 interval_us, __u32 copied, bool near,
-				       struct arrival *out)
+				       __u64 stamp_us, __u64 measured_us, __u32 rtt_us,
+				       __u32 copied, bool near, struct arrival *out)
 {
 	struct rcv_mark *last = bpf_map_lookup_elem(&rcv_marks, &key);
 	struct rcv_mark mark = { .stamp_us = stamp_us };
@@ -129,7 +133,8 @@ static __always_inline void arrival_of(__u64 key, struct tcp_sock *tp, bool dire
 	rcv_nxt = BT_READ(direct, tp, rcv_nxt);
 	unread = rcv_nxt - BT_READ(direct, tp, copied_seq);
 	mark.rcv_nxt = rcv_nxt;
-	if (last && last->stamp_us < stamp_us && stamp_us - last->stamp_us <= 4ULL * interval_us) {
+	if (last && last->stamp_us <= measured_us && measured_us - last->stamp_us < rtt_us &&
+	    stamp_us > last->stamp_us) {
 		__u32 arrived = rcv_nxt - last->rcv_nxt;
 
 		if ((__u64)arrived <= (__u64)copied + unread) {
@@ -145,7 +150,7 @@ static __always_inline void arrival_of(__u64 key, struct tcp_sock *tp, bool dire
 
 /* The receive decision, at the point where autotuning has measured one interval. */
 static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, bool direct,
-					__u64 stamp_us, __u32 interval_us)
+					__u64 stamp_us, __u64 measured_us, __u32 rtt_us)
 {
 	struct sock *sk = (struct sock *)tp;
 	struct net *net = sock_net_of(sk, direct);
@@ -169,8 +174,8 @@ static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, b
 		return 0;	/* the application chose its own size */
 	/* Half way to the ceiling a socket starts being marked, so that by the time it reaches
 	 * it, its arrivals over an interval are known. */
-	arrival_of(sk_address, tp, direct, stamp_us, interval_us, copied, wanted * 2 > rmem_max,
-		   &arrival);
+	arrival_of(sk_address, tp, direct, stamp_us, measured_us, rtt_us, copied,
+		   wanted * 2 > rmem_max, &arrival);
 	if (wanted <= rmem_max)
 		return 0;
 
@@ -187,8 +192,8 @@ static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, b
 	e.sysctl_max_bytes = rmem_max;
 	e.copied_bytes = copied;
 	e.previous_space_bytes = space;
-	e.interval_us = interval_us;
-	e.rtt_us = BT_READ(direct, tp, rcv_rtt_est.rtt_us) >> 3;
+	e.interval_us = stamp_us - measured_us;
+	e.rtt_us = rtt_us;
 	e.mss_bytes = BT_READ(direct, tp, advmss);
 	bpftune_send(&e, sizeof(e));
 	return 0;
@@ -209,7 +214,7 @@ static __always_inline int on_rcv_space_adjust(__u64 sk_address, bool direct)
 	/* Same gate as the kernel: a measurement lasts at least one RTT. */
 	if (!rtt_us || interval_us < rtt_us)
 		return 0;
-	return rcvbuf_check(sk_address, tp, direct, stamp_us, interval_us);
+	return rcvbuf_check(sk_address, tp, direct, stamp_us, measured_us, rtt_us);
 }
 
 /* Where tcp_rcv_space_adjust() starts, on every kernel: the decision is re-derived here. The

@@ -48,7 +48,7 @@ ReadMethod read_method()
 std::string read_method_reason()
 {
     return probe_reads_requested() ? "BPFTUNE_BPF_READS=probe"
-                                   : "this kernel has no bpf_rdonly_cast";
+                                   : "no bpf_rdonly_cast in this kernel's BTF";
 }
 // After the kernel refused a TCP memory charge, or TCP memory was seen near pressure, do not
 // raise buffers for this long. Pressure lasts (the kernel keeps it until usage falls under
@@ -167,32 +167,49 @@ private:
     NetnsRegistry::GoneListener gone_;
 };
 
-Result<void> TcpBufferTuner::attach(TunerContext& context)
+// Opens and loads the object with one of each pair of receive and send programs: plain loads
+// or probe reads (see tcp_buffer.bpf.c).
+Result<Skeleton> load_programs(const BpfShared& shared, ReadMethod reads, bool has_sendmsg)
 {
     Skeleton skeleton(tcp_buffer_bpf__open());
     if (!skeleton)
         return errno_error("open the tcp_buffer BPF object");
-    if (auto shared = share_with_daemon(*skeleton, context.bpf); !shared)
-        return shared.error();
-
-    // One of each pair of receive and send programs: plain loads where the kernel can check
-    // them, probe reads elsewhere (see tcp_buffer.bpf.c).
-    const ReadMethod reads = read_method();
+    if (auto shared_maps = share_with_daemon(*skeleton, shared); !shared_maps)
+        return shared_maps.error();
     const bool direct = reads == ReadMethod::direct;
     auto& programs = skeleton->progs;
-    bpf_program* const sendmsg = direct ? programs.bt_sendmsg : programs.bt_send_probed;
     bpf_program__set_autoload(direct ? programs.bt_rcv_probed : programs.bt_rcv_space, false);
     bpf_program__set_autoload(direct ? programs.bt_send_probed : programs.bt_sendmsg, false);
-    if (!kernel_has_raw_tracepoint("tcp_sendmsg_locked")) {
-        bpf_program__set_autoload(sendmsg, false);
-        log_notice("tcp_buffer: this kernel has no tcp_sendmsg_locked tracepoint; "
-                   "send buffers (tcp_wmem) are not tuned");
-    }
+    if (!has_sendmsg)
+        bpf_program__set_autoload(direct ? programs.bt_sendmsg : programs.bt_send_probed, false);
     if (int err = tcp_buffer_bpf__load(skeleton.get())) {
         auto reason = take_libbpf_reason();
         return Error{-err, "load the tcp_buffer BPF programs" +
                                (reason.empty() ? "" : " (" + reason + ")")};
     }
+    return skeleton;
+}
+
+Result<void> TcpBufferTuner::attach(TunerContext& context)
+{
+    const bool has_sendmsg = kernel_has_raw_tracepoint("tcp_sendmsg_locked");
+    if (!has_sendmsg)
+        log_notice("tcp_buffer: this kernel has no tcp_sendmsg_locked tracepoint; "
+                   "send buffers (tcp_wmem) are not tuned");
+    ReadMethod reads = read_method();
+    std::string reads_reason = read_method_reason();
+    auto loaded = load_programs(context.bpf, reads, has_sendmsg);
+    if (!loaded && reads == ReadMethod::direct) {
+        // The kfunc is there but the kernel may still refuse its use (no JIT, an
+        // architecture whose JIT lacks kfunc calls): the probe reads work everywhere.
+        reads_reason = "the plain-load programs were refused: " + loaded.error().message();
+        log_warning("tcp_buffer: " + reads_reason + "; loading the probe-read ones");
+        reads = ReadMethod::probe;
+        loaded = load_programs(context.bpf, reads, has_sendmsg);
+    }
+    if (!loaded)
+        return loaded.error();
+    Skeleton skeleton = std::move(*loaded);
 
     std::vector<BpfLink> links;
     std::vector<std::string> hooks;
@@ -216,8 +233,7 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
     // Everything is in place: only now does the tuner keep it.
     log_info(reads == ReadMethod::direct
                  ? "tcp_buffer: reads sockets with plain loads (bpf_rdonly_cast)"
-                 : "tcp_buffer: reads sockets with bpf_probe_read_kernel (" + read_method_reason() +
-                       ")");
+                 : "tcp_buffer: reads sockets with bpf_probe_read_kernel (" + reads_reason + ")");
     skeleton_ = std::move(skeleton);
     links_ = std::move(links);
     hooks_ = std::move(hooks);
