@@ -113,16 +113,18 @@ struct arrival {
 /* Sets the bytes that arrived over the interval that ends now (both 0 when unknown), and
  * marks where the socket stands: a socket marked once is marked every interval while it asks
  * for more than a quarter of the ceiling (the caller's test), others from when they come
- * within half of it (`near`). Only a mark taken when this interval began counts. The kernel
- * starts an interval (measured_us) at the call that ended the last one, after refreshing
- * tcp_mstamp, which this program reads before the refresh: that call's mark is a little
- * earlier than measured_us, by the time since the socket's last packet, and a mark from any
- * interval before (the socket asked for less in between, or was not seen) is a full one, at
- * least an RTT, earlier. More arrived than was read plus what waits unread means another
- * socket's mark at the same address. */
+ * within half of it (`near`). The arrival is over the time since the mark, if that is at most
+ * four intervals: the mark is usually the previous interval's, but this program reads
+ * tcp_mstamp before the kernel refreshes it, so after a read stall it may see no new interval
+ * where the kernel does, and a socket that asked for under a quarter in between went
+ * unmarked. Over several intervals the figure is their average, lower than the last one's
+ * when the path sped up: a raise sized from it falls short (one more step) and never
+ * overshoots, where the bytes read, the other measure, overshoot after a stall (b854c93).
+ * More arrived than was read plus what waits unread means another socket's mark at the same
+ * address. */
 static __always_inline void arrival_of(__u64 key, struct tcp_sock *tp, bool direct,
-				       __u64 stamp_us, __u64 measured_us, __u32 rtt_us,
-				       __u32 copied, bool near, struct arrival *out)
+				       __u64 stamp_us, __u32 interval_us, __u32 copied, bool near,
+				       struct arrival *out)
 {
 	struct rcv_mark *last = bpf_map_lookup_elem(&rcv_marks, &key);
 	struct rcv_mark mark = { .stamp_us = stamp_us };
@@ -133,8 +135,7 @@ static __always_inline void arrival_of(__u64 key, struct tcp_sock *tp, bool dire
 	rcv_nxt = BT_READ(direct, tp, rcv_nxt);
 	unread = rcv_nxt - BT_READ(direct, tp, copied_seq);
 	mark.rcv_nxt = rcv_nxt;
-	if (last && last->stamp_us <= measured_us && measured_us - last->stamp_us < rtt_us &&
-	    stamp_us > last->stamp_us) {
+	if (last && last->stamp_us < stamp_us && stamp_us - last->stamp_us <= 4ULL * interval_us) {
 		__u32 arrived = rcv_nxt - last->rcv_nxt;
 
 		if ((__u64)arrived <= (__u64)copied + unread) {
@@ -174,7 +175,7 @@ static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, b
 		return 0;	/* the application chose its own size */
 	/* Half way to the ceiling a socket starts being marked, so that by the time it reaches
 	 * it, its arrivals over an interval are known. */
-	arrival_of(sk_address, tp, direct, stamp_us, measured_us, rtt_us, copied,
+	arrival_of(sk_address, tp, direct, stamp_us, stamp_us - measured_us, copied,
 		   wanted * 2 > rmem_max, &arrival);
 	if (wanted <= rmem_max)
 		return 0;
