@@ -111,13 +111,15 @@ struct arrival {
 };
 
 /* Sets the bytes that arrived over the interval that ends now (both 0 when unknown), and
- * marks where the socket stands: a socket marked once is marked every interval while it asks
- * for more than a quarter of the ceiling (the caller's test), others from when they come
- * within half of it (`near`). The arrival is over the time since the mark, if that is at most
- * four intervals: the mark is usually the previous interval's, but this program reads
- * tcp_mstamp before the kernel refreshes it, so after a read stall it may see no new interval
- * where the kernel does, and a socket that asked for under a quarter in between went
- * unmarked. Over several intervals the figure is their average, lower than the last one's
+ * marks where the socket stands: a socket marked once is marked every interval, however
+ * little it asks for (f5c6132 skipped those asking for under a quarter of the ceiling, and in
+ * one 20 ms run of three a catch-up read after a stall then had no arrival, probably as its
+ * mark was more than four of its short intervals old: sized by its reads, tcp_rmem went to
+ * 13x the BDP), others from when they
+ * come within half of the ceiling (`near`). The arrival is over the time since the mark, if
+ * that is at most four intervals: the mark is usually the previous interval's, but this
+ * program reads tcp_mstamp before the kernel refreshes it, so after a read stall it may see
+ * no new interval where the kernel does. Over several intervals the figure is their average, lower than the last one's
  * when the path sped up: a raise sized from it falls short (one more step) and never
  * overshoots, where the bytes read, the other measure, overshoot after a stall (b854c93).
  * More arrived than was read plus what waits unread means another socket's mark at the same
@@ -168,17 +170,16 @@ static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, b
 	rmem_max = BT_READ(direct, net, ipv4.sysctl_tcp_rmem[2]);
 	scaling_ratio = sock_scaling_ratio(tp, direct);
 	wanted = tcp_rcvbuf_wanted_bytes(copied, space, scaling_ratio);
-	/* A socket far below its ceiling (the usual case) costs no map lookup. */
-	if (wanted * 4 <= rmem_max)
-		return 0;
-	if (sock_user_locks((struct sock *)sk_address) & SOCK_RCVBUF_LOCK)
-		return 0;	/* the application chose its own size */
 	/* Half way to the ceiling a socket starts being marked, so that by the time it reaches
 	 * it, its arrivals over an interval are known. */
 	arrival_of(sk_address, tp, direct, stamp_us, stamp_us - measured_us, copied,
 		   wanted * 2 > rmem_max, &arrival);
 	if (wanted <= rmem_max)
 		return 0;
+	/* Asked this late because it is a probe read; a locked socket near its ceiling is marked
+	 * like any other, and no more. */
+	if (sock_user_locks((struct sock *)sk_address) & SOCK_RCVBUF_LOCK)
+		return 0;	/* the application chose its own size */
 
 	/* The record is made (and zeroed) only here, not on every call. */
 	struct tcp_buffer_event e = {};
