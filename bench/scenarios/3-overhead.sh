@@ -7,6 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 source "$BENCH_LIB/bpf_stats.sh"
+source "$BENCH_LIB/steal.sh"
 source "$BENCH_LIB/veth.sh"
 source "$BENCH_LIB/workloads.sh"
 source "$BENCH_LIB/../../test/lib/congestion.sh"
@@ -16,7 +17,7 @@ bench_parse_args "$@"
 # A 5 s churn run varies by 5-10% from the one before with or without the daemon, so one pair
 # cannot show a 1% difference: each repetition averages pairs, ordered without-with,
 # with-without, ... so that a drift over the repetition falls on both sides alike.
-workload_s=5 stream_pairs=4 churn_pairs=6
+workload_s=5 stream_pairs=4 churn_pairs=12
 [ "$BENCH_QUICK" = 1 ] && workload_s=2 stream_pairs=1 churn_pairs=1
 table="Overhead: max-rate stream and connection churn over veth, with bpftune / without"
 bpf_table="Overhead: BPF programs' own run time during the workload (with bpftune, kernel.bpf_stats_enabled=1)"
@@ -63,21 +64,34 @@ restore_allowed() {
   allowed_before=""
 }
 
-# Sets result_value, cpu_s (the daemon's CPU seconds during the workload) and changes.
+# Sets result_value, cpu_s (the daemon's CPU seconds during the workload), changes and
+# stolen_percent (the hypervisor's share of the CPU time meanwhile).
 run_with_daemon() {
-  local workload=$1 tag=$2 cpu_before
+  local workload=$1 tag=$2 cpu_before ticks
   bench_daemon_start "$BENCH_OUT/daemon-$workload-$tag" --netns "$VETH_NS_A" --netns "$VETH_NS_B"
   bench_note_tuners
   cpu_before=$(bench_cpu_seconds "$BENCH_DAEMON_PID")
+  ticks=$(bench_steal_ticks)
   run_workload "$workload"
+  stolen_percent=$(bench_stolen_percent "$ticks" "$(bench_steal_ticks)")
   cpu_s=$(bench_calc 'a - b' a="$(bench_cpu_seconds "$BENCH_DAEMON_PID")" b="$cpu_before")
   bench_daemon_stop
   changes=$(changes_made "$BENCH_DAEMON_LOG")
 }
 
+# The spread of the pairs' own ratios, sd / sqrt(pairs): about how far the row's ratio may be
+# from what more pairs would give (0 with one pair). Here a churn pair's ratio varies by
+# about 0.08, so 6 pairs resolve about 0.03 and 20 pairs 0.015, not the 0.01 of the target.
+ratio_standard_error() {
+  awk '{ n++; sum += $1; squares += $1 * $1 }
+    END { if (n < 2) { print 0; exit }
+          variance = (squares - sum * sum / n) / (n - 1)
+          printf "%.6g\n", sqrt(variance > 0 ? variance : 0) / sqrt(n) }' <<<"$1"
+}
+
 measure_pairs() {
   local workload=$1 rep=$2 label=$3 pairs=$4 tag=$5 pair mode order sum_without=0 sum_with=0 sum_cpu=0
-  local sum_changes=0
+  local sum_changes=0 ticks with_value without_value pair_ratios="" stolen_with=0 stolen_without=0
   for ((pair = 1; pair <= pairs; pair++)); do
     order="without with"
     [ $(((pair + rep) % 2)) = 1 ] && order="with without"
@@ -85,19 +99,29 @@ measure_pairs() {
       bench_log "$workload, $mode bpftune, repetition $rep, pair $pair of $pairs"
       if [ "$mode" = with ]; then
         run_with_daemon "$workload" "$tag-$rep-$pair"
+        with_value=$result_value
         sum_with=$(bench_calc 's + v' s="$sum_with" v="$result_value")
         sum_cpu=$(bench_calc 's + v' s="$sum_cpu" v="$cpu_s")
         sum_changes=$((sum_changes + changes))
+        stolen_with=$(bench_calc 's + v' s="$stolen_with" v="$stolen_percent")
       else
+        ticks=$(bench_steal_ticks)
         run_workload "$workload"
+        stolen_percent=$(bench_stolen_percent "$ticks" "$(bench_steal_ticks)")
+        without_value=$result_value
         sum_without=$(bench_calc 's + v' s="$sum_without" v="$result_value")
+        stolen_without=$(bench_calc 's + v' s="$stolen_without" v="$stolen_percent")
       fi
     done
+    pair_ratios+="$(bench_calc 'w / o' w="$with_value" o="$without_value")"$'\n'
   done
   bench_emit "$table" "$label" "$rep" \
     "without=$(bench_calc 's / n' s="$sum_without" n="$pairs")" \
     "with=$(bench_calc 's / n' s="$sum_with" n="$pairs")" \
     "with / without=$(bench_calc 'w / o' w="$sum_with" o="$sum_without")" \
+    "± (pairs' standard error)=$(ratio_standard_error "${pair_ratios%$'\n'}")" \
+    "CPU stolen without (%)=$(bench_calc 'o / n' o="$stolen_without" n="$pairs")" \
+    "CPU stolen with (%)=$(bench_calc 'w / n' w="$stolen_with" n="$pairs")" \
     "daemon CPU (s)=$sum_cpu" \
     "daemon CPU (% of a core)=$(bench_calc '100 * c / (s * n)' c="$sum_cpu" s="$workload_s" n="$pairs")" \
     "changes per run=$(bench_calc 'c / n' c="$sum_changes" n="$pairs")"
