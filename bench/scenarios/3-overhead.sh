@@ -64,34 +64,41 @@ restore_allowed() {
   allowed_before=""
 }
 
-# Sets result_value, cpu_s (the daemon's CPU seconds during the workload), changes and
-# stolen_percent (the hypervisor's share of the CPU time meanwhile).
+# run_workload, and stolen_percent: the hypervisor's share of the CPU time meanwhile.
+run_workload_seeing_steal() {
+  local ticks
+  ticks=$(bench_steal_ticks)
+  run_workload "$1"
+  stolen_percent=$(bench_stolen_percent "$ticks" "$(bench_steal_ticks)")
+}
+
+# Sets result_value, stolen_percent, cpu_s (the daemon's CPU seconds during the workload) and
+# changes.
 run_with_daemon() {
-  local workload=$1 tag=$2 cpu_before ticks
+  local workload=$1 tag=$2 cpu_before
   bench_daemon_start "$BENCH_OUT/daemon-$workload-$tag" --netns "$VETH_NS_A" --netns "$VETH_NS_B"
   bench_note_tuners
   cpu_before=$(bench_cpu_seconds "$BENCH_DAEMON_PID")
-  ticks=$(bench_steal_ticks)
-  run_workload "$workload"
-  stolen_percent=$(bench_stolen_percent "$ticks" "$(bench_steal_ticks)")
+  run_workload_seeing_steal "$workload"
   cpu_s=$(bench_calc 'a - b' a="$(bench_cpu_seconds "$BENCH_DAEMON_PID")" b="$cpu_before")
   bench_daemon_stop
   changes=$(changes_made "$BENCH_DAEMON_LOG")
 }
 
 # The spread of the pairs' own ratios, sd / sqrt(pairs): about how far the row's ratio may be
-# from what more pairs would give (0 with one pair). Here a churn pair's ratio varies by
-# about 0.08, so 6 pairs resolve about 0.03 and 20 pairs 0.015, not the 0.01 of the target.
+# from what more pairs would give (null, shown as "—", with one pair). Here a churn pair's
+# ratio varied by 0.084 (sd of 20 pairs), so 6 pairs resolve about 0.034, 12 about 0.024 and
+# 20 about 0.019: none the 0.01 of the target.
 ratio_standard_error() {
   awk '{ n++; sum += $1; squares += $1 * $1 }
-    END { if (n < 2) { print 0; exit }
+    END { if (n < 2) { print "null"; exit }
           variance = (squares - sum * sum / n) / (n - 1)
           printf "%.6g\n", sqrt(variance > 0 ? variance : 0) / sqrt(n) }' <<<"$1"
 }
 
 measure_pairs() {
   local workload=$1 rep=$2 label=$3 pairs=$4 tag=$5 pair mode order sum_without=0 sum_with=0 sum_cpu=0
-  local sum_changes=0 ticks with_value without_value pair_ratios="" stolen_with=0 stolen_without=0
+  local sum_changes=0 with_value without_value pair_ratios="" stolen_with=0 stolen_without=0
   for ((pair = 1; pair <= pairs; pair++)); do
     order="without with"
     [ $(((pair + rep) % 2)) = 1 ] && order="with without"
@@ -105,9 +112,7 @@ measure_pairs() {
         sum_changes=$((sum_changes + changes))
         stolen_with=$(bench_calc 's + v' s="$stolen_with" v="$stolen_percent")
       else
-        ticks=$(bench_steal_ticks)
-        run_workload "$workload"
-        stolen_percent=$(bench_stolen_percent "$ticks" "$(bench_steal_ticks)")
+        run_workload_seeing_steal "$workload"
         without_value=$result_value
         sum_without=$(bench_calc 's + v' s="$sum_without" v="$result_value")
         stolen_without=$(bench_calc 's + v' s="$stolen_without" v="$stolen_percent")
