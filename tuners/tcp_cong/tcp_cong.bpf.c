@@ -61,15 +61,23 @@ struct {
 	__type(value, struct tcp_cong_sock);
 } sock_arms SEC(".maps");
 
-/* Read by user space. */
-__u64 connections_chosen = 0;
-__u64 connections_learned_from = 0;
-__u64 connections_kept_default = 0;
-__u64 connections_application_owned = 0;
-__u64 connections_loss_switched = 0;
-__u64 connections_fell_back = 0;
-__u64 connections_changed_elsewhere = 0;
-__u64 setsockopt_failures = 0;
+/* Read by user space, summed over the CPUs (see enum tcp_cong_count). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tcp_cong_counts);
+} tcp_cong_counts SEC(".maps");
+
+/* Atomic although per CPU: a softirq may interrupt a count made in process context. */
+static __always_inline void count(enum tcp_cong_count which)
+{
+	__u32 zero = 0;
+	struct tcp_cong_counts *counts = bpf_map_lookup_elem(&tcp_cong_counts, &zero);
+
+	if (counts)
+		__sync_fetch_and_add(&counts->n[which], 1);
+}
 
 /* How many namespaces netns_left_alone holds, kept by the daemon: while there are none (the
  * usual case), a connection costs no lookup there. */
@@ -129,7 +137,7 @@ static __always_inline int set_algorithm(struct bpf_sock_ops *ctx, __u32 arm)
 		return -1;
 	__builtin_memcpy(name, (const char *)arm_names[arm], sizeof(name));
 	if (bpf_setsockopt(ctx, SOL_TCP, TCP_CONGESTION, name, sizeof(name))) {
-		__sync_fetch_and_add(&setsockopt_failures, 1);
+		count(TCP_CONG_COUNT_SETSOCKOPT_FAILURES);
 		return -1;
 	}
 	return 0;
@@ -161,7 +169,7 @@ static __always_inline __u32 current_arm(struct bpf_sock_ops *ctx)
 /* The socket is not tcp_cong's any more: no more callbacks, nothing more learned from it. */
 static __always_inline void let_go(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
 {
-	__sync_fetch_and_add(&connections_changed_elsewhere, 1);
+	count(TCP_CONG_COUNT_CHANGED_ELSEWHERE);
 	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags &
 				       ~(BPF_SOCK_OPS_RETRANS_CB_FLAG | BPF_SOCK_OPS_STATE_CB_FLAG));
 	bpf_sk_storage_delete(&sock_arms, sk);
@@ -246,7 +254,7 @@ static __always_inline bool give(struct bpf_sock_ops *ctx, struct tcp_cong_desti
 	if (arm >= TCP_CONG_MAX_ARMS)
 		return false;
 	__sync_fetch_and_add(&d->arms[arm].chosen, 1);
-	__sync_fetch_and_add(&connections_chosen, 1);
+	count(TCP_CONG_COUNT_CHOSEN);
 	return true;
 }
 
@@ -261,7 +269,7 @@ static __always_inline void give_unlearned(struct bpf_sock_ops *ctx,
 
 	if (arm == TCP_CONG_NO_ARM) {
 		__sync_fetch_and_add(&d->kept_default, 1);
-		__sync_fetch_and_add(&connections_kept_default, 1);
+		count(TCP_CONG_COUNT_KEPT_DEFAULT);
 		arm = d->incumbent;
 		if (arm >= arm_count)
 			return;	/* a default none of ours: left alone altogether */
@@ -275,7 +283,6 @@ static __always_inline void give_unlearned(struct bpf_sock_ops *ctx,
 
 static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
 {
-	struct tcp_cong_destination fresh = { .preferred = TCP_CONG_NO_ARM };
 	__u64 netns_cookie = bpf_get_netns_cookie(ctx);
 	struct tcp_cong_key key = {};
 	struct tcp_cong_destination *d;
@@ -291,11 +298,14 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 	if (!d && !netns_in_scope_of(netns_cookie))
 		return;
 	if (chosen_elsewhere(sk)) {
-		__sync_fetch_and_add(&connections_application_owned, 1);
+		count(TCP_CONG_COUNT_APPLICATION_OWNED);
 		return;
 	}
 	if (!d) {
-		/* Not set by anyone yet: what the connection runs is the namespace's default. */
+		/* Made (and zeroed, 232 bytes) only here, not on every connection. Not set by
+		 * anyone yet: what the connection runs is the namespace's default. */
+		struct tcp_cong_destination fresh = { .preferred = TCP_CONG_NO_ARM };
+
 		fresh.incumbent = current_arm(ctx);
 		bpf_map_update_elem(&destinations, &key, &fresh, BPF_NOEXIST);
 		d = bpf_map_lookup_elem(&destinations, &key);
@@ -313,7 +323,7 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 	s = bpf_sk_storage_get(&sock_arms, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!s)
 		return;
-	__sync_fetch_and_add(&connections_learned_from, 1);
+	count(TCP_CONG_COUNT_LEARNED_FROM);
 	s->start_ns = bpf_ktime_get_ns();
 	s->acked_at_start = ctx->bytes_acked;
 	s->arm = arm;
@@ -351,14 +361,14 @@ static __always_inline void on_retransmit_unlearned(struct bpf_sock_ops *ctx)
 		return;
 	arm = current_arm(ctx);
 	if (arm >= arm_count) {
-		__sync_fetch_and_add(&connections_changed_elsewhere, 1);
+		count(TCP_CONG_COUNT_CHANGED_ELSEWHERE);
 		stop_retransmit_callbacks(ctx);
 		return;
 	}
 	stop_retransmit_callbacks(ctx);
 	if (arm == bbr_arm || set_algorithm(ctx, bbr_arm))
 		return;
-	__sync_fetch_and_add(&connections_loss_switched, 1);
+	count(TCP_CONG_COUNT_LOSS_SWITCHED);
 	__sync_fetch_and_add(&d->loss_switches, 1);
 }
 
@@ -402,10 +412,10 @@ static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_s
 	/* The part before the change is evidence about the algorithm it ran, however short. */
 	learn(ctx, &key, d, s, now);
 	if (next == bbr_arm) {
-		__sync_fetch_and_add(&connections_loss_switched, 1);
+		count(TCP_CONG_COUNT_LOSS_SWITCHED);
 		__sync_fetch_and_add(&d->loss_switches, 1);
 	} else {
-		__sync_fetch_and_add(&connections_fell_back, 1);
+		count(TCP_CONG_COUNT_FELL_BACK);
 		__sync_fetch_and_add(&d->fallbacks, 1);
 	}
 	s->arm = next;

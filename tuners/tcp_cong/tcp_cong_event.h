@@ -52,6 +52,25 @@ struct tcp_cong_destination {
 	__u32 kept_default;
 };
 
+/* What happened to connections, counted per CPU (the tcp_cong_counts map): a counter that
+ * every connection adds to, shared by all CPUs, moved its cache line between them on every
+ * connection. User space sums the CPUs' copies. */
+enum tcp_cong_count {
+	TCP_CONG_COUNT_CHOSEN,		/* given an algorithm by tcp_cong */
+	TCP_CONG_COUNT_LEARNED_FROM,
+	TCP_CONG_COUNT_KEPT_DEFAULT,	/* not learned from; no preference yet */
+	TCP_CONG_COUNT_APPLICATION_OWNED,
+	TCP_CONG_COUNT_LOSS_SWITCHED,
+	TCP_CONG_COUNT_FELL_BACK,
+	TCP_CONG_COUNT_CHANGED_ELSEWHERE,
+	TCP_CONG_COUNT_SETSOCKOPT_FAILURES,
+	TCP_CONG_COUNTS
+};
+
+struct tcp_cong_counts {
+	__u64 n[TCP_CONG_COUNTS];
+};
+
 struct tcp_cong_event {
 	struct bpftune_event_header header;
 	struct tcp_cong_key key;

@@ -314,21 +314,40 @@ TunerView TcpCongTuner::view() const
     return view;
 }
 
+// The per-CPU counters of the tcp_cong_counts map, summed; zeros when they cannot be read.
+tcp_cong_counts summed_counts(const tcp_cong_bpf& skeleton)
+{
+    tcp_cong_counts total{};
+    const int cpus = libbpf_num_possible_cpus();
+    if (cpus <= 0)
+        return total;
+    std::vector<tcp_cong_counts> per_cpu(static_cast<std::size_t>(cpus));
+    const __u32 zero = 0;
+    if (bpf_map_lookup_elem(bpf_map__fd(skeleton.maps.tcp_cong_counts), &zero, per_cpu.data()) != 0)
+        return total;
+    for (const auto& counts : per_cpu)
+        for (int i = 0; i < TCP_CONG_COUNTS; ++i)
+            total.n[i] += counts.n[i];
+    return total;
+}
+
 std::vector<std::string> TcpCongTuner::statistics() const
 {
     if (!skeleton_)
         return {};
     const auto* bss = skeleton_->bss;
+    const auto counted = summed_counts(*skeleton_);
+    auto n = [&](tcp_cong_count which) { return counted.n[which]; };
     auto count = [](std::uint64_t n, const char* what) { return std::to_string(n) + " " + what; };
     const std::vector<std::string> counts{
-        count(bss->connections_chosen, "connections given an algorithm (") +
-            count(bss->connections_learned_from, "learned from)"),
-        count(bss->connections_loss_switched, "moved to bbr after loss"),
-        count(bss->connections_fell_back, "sent back from exploring after loss"),
-        count(bss->connections_application_owned, "left to the application's own choice"),
-        count(bss->connections_kept_default, "kept the namespace's default (nothing preferred yet)"),
-        count(bss->connections_changed_elsewhere, "let go when their application changed it"),
-        count(bss->setsockopt_failures, "refused by the kernel"),
+        count(n(TCP_CONG_COUNT_CHOSEN), "connections given an algorithm (") +
+            count(n(TCP_CONG_COUNT_LEARNED_FROM), "learned from)"),
+        count(n(TCP_CONG_COUNT_LOSS_SWITCHED), "moved to bbr after loss"),
+        count(n(TCP_CONG_COUNT_FELL_BACK), "sent back from exploring after loss"),
+        count(n(TCP_CONG_COUNT_APPLICATION_OWNED), "left to the application's own choice"),
+        count(n(TCP_CONG_COUNT_KEPT_DEFAULT), "kept the namespace's default (nothing preferred yet)"),
+        count(n(TCP_CONG_COUNT_CHANGED_ELSEWHERE), "let go when their application changed it"),
+        count(n(TCP_CONG_COUNT_SETSOCKOPT_FAILURES), "refused by the kernel"),
         count(bss->bpftune_lost_events, "events lost (ring buffer full)"),
         count(inbox_ ? inbox_->dropped() : 0, "dropped (inbox full)")};
     return {"tcp_cong: hooks " + join(hooks_) + "; chooses among " + join(algorithms_),
