@@ -18,6 +18,7 @@
 #include <array>
 #include <chrono>
 #include <cstring>
+#include <optional>
 
 namespace bpftune {
 namespace {
@@ -314,17 +315,20 @@ TunerView TcpCongTuner::view() const
     return view;
 }
 
-// The per-CPU counters of the tcp_cong_counts map, summed; zeros when they cannot be read.
-tcp_cong_counts summed_counts(const tcp_cong_bpf& skeleton)
+// The per-CPU counters of the tcp_cong_counts map, summed; nothing when they cannot be read
+// (errno says why), so that no false zeros are reported.
+std::optional<tcp_cong_counts> summed_counts(const tcp_cong_bpf& skeleton)
 {
-    tcp_cong_counts total{};
     const int cpus = libbpf_num_possible_cpus();
-    if (cpus <= 0)
-        return total;
+    if (cpus <= 0) {
+        errno = -cpus;
+        return std::nullopt;
+    }
     std::vector<tcp_cong_counts> per_cpu(static_cast<std::size_t>(cpus));
     const __u32 zero = 0;
     if (bpf_map_lookup_elem(bpf_map__fd(skeleton.maps.tcp_cong_counts), &zero, per_cpu.data()) != 0)
-        return total;
+        return std::nullopt;
+    tcp_cong_counts total{};
     for (const auto& counts : per_cpu)
         for (int i = 0; i < TCP_CONG_COUNTS; ++i)
             total.n[i] += counts.n[i];
@@ -336,20 +340,24 @@ std::vector<std::string> TcpCongTuner::statistics() const
     if (!skeleton_)
         return {};
     const auto* bss = skeleton_->bss;
-    const auto counted = summed_counts(*skeleton_);
-    auto n = [&](tcp_cong_count which) { return counted.n[which]; };
     auto count = [](std::uint64_t n, const char* what) { return std::to_string(n) + " " + what; };
-    const std::vector<std::string> counts{
-        count(n(TCP_CONG_COUNT_CHOSEN), "connections given an algorithm (") +
-            count(n(TCP_CONG_COUNT_LEARNED_FROM), "learned from)"),
-        count(n(TCP_CONG_COUNT_LOSS_SWITCHED), "moved to bbr after loss"),
-        count(n(TCP_CONG_COUNT_FELL_BACK), "sent back from exploring after loss"),
-        count(n(TCP_CONG_COUNT_APPLICATION_OWNED), "left to the application's own choice"),
-        count(n(TCP_CONG_COUNT_KEPT_DEFAULT), "kept the namespace's default (nothing preferred yet)"),
-        count(n(TCP_CONG_COUNT_CHANGED_ELSEWHERE), "let go when their application changed it"),
-        count(n(TCP_CONG_COUNT_SETSOCKOPT_FAILURES), "refused by the kernel"),
-        count(bss->bpftune_lost_events, "events lost (ring buffer full)"),
-        count(inbox_ ? inbox_->dropped() : 0, "dropped (inbox full)")};
+    std::vector<std::string> counts;
+    if (const auto counted = summed_counts(*skeleton_)) {
+        auto n = [&](tcp_cong_count which) { return counted->n[which]; };
+        counts = {count(n(TCP_CONG_COUNT_CHOSEN), "connections given an algorithm (") +
+                      count(n(TCP_CONG_COUNT_LEARNED_FROM), "learned from)"),
+                  count(n(TCP_CONG_COUNT_LOSS_SWITCHED), "moved to bbr after loss"),
+                  count(n(TCP_CONG_COUNT_FELL_BACK), "sent back from exploring after loss"),
+                  count(n(TCP_CONG_COUNT_APPLICATION_OWNED), "left to the application's own choice"),
+                  count(n(TCP_CONG_COUNT_KEPT_DEFAULT),
+                        "kept the namespace's default (nothing preferred yet)"),
+                  count(n(TCP_CONG_COUNT_CHANGED_ELSEWHERE), "let go when their application changed it"),
+                  count(n(TCP_CONG_COUNT_SETSOCKOPT_FAILURES), "refused by the kernel")};
+    } else {
+        counts = {std::string("connection counts unreadable (") + std::strerror(errno) + ")"};
+    }
+    counts.push_back(count(bss->bpftune_lost_events, "events lost (ring buffer full)"));
+    counts.push_back(count(inbox_ ? inbox_->dropped() : 0, "dropped (inbox full)"));
     return {"tcp_cong: hooks " + join(hooks_) + "; chooses among " + join(algorithms_),
             "tcp_cong: " + join(counts)};
 }
