@@ -5,7 +5,8 @@
 #   bench_parse_args "$@"          # sets BENCH_OUT, BENCH_REPS, BENCH_QUICK (0|1)
 #   bench_emit TABLE ROW REP "LABEL=VALUE"...   # one measured repetition into runs.jsonl
 #   bench_note TEXT                # one line under the scenario's tables
-#   bench_daemon_start DIR [BPFTUNE ARGS]   # bpftune -s ARGS; BENCH_DAEMON_PID, BENCH_DAEMON_LOG
+#   bench_daemon_start DIR [BPFTUNE ARGS]   # bpftune -s ARGS, settled; BENCH_DAEMON_PID, _LOG
+#   bench_daemon_settle            # waits until its start-up programs are detached
 #   bench_daemon_stop              # SIGTERM, 10 s, then SIGKILL; idempotent
 #   bench_cpu_seconds PID          # user + system CPU seconds PID has used
 #   bench_note_tuners              # the running daemon's active tuners, into the notes once
@@ -79,6 +80,8 @@ _bench_daemon_started() {
 }
 
 # Its run and state directories live in DIR, so a benchmark never touches /var/lib/bpftune.
+# Returns once the daemon has settled (bench_daemon_settle): every scenario measures the
+# daemon as it runs for days, not its first seconds.
 bench_daemon_start() {
   local dir=$1 deadline
   shift
@@ -94,6 +97,7 @@ bench_daemon_start() {
   done
   kill -0 "$BENCH_DAEMON_PID" 2>/dev/null ||
     bench_die "bpftune exited during start-up: $(tail -n 5 "$BENCH_DAEMON_LOG")"
+  bench_daemon_settle
 }
 
 # SIGTERM, up to 10 s for the process to end, then SIGKILL; it need not be our child.
@@ -116,6 +120,20 @@ bench_daemon_stop() {
   BENCH_DAEMON_PID=""
   bench_terminate "$pid" || true
   wait "$pid" 2>/dev/null || true
+}
+
+# Waits, up to 30 s, until the running daemon has left its start-up state: tcp_buffer keeps
+# its program on every read attached for its first 10 s (for connections already held back
+# then) and detaches it when no receive buffer needs it. A daemon that has run a while costs
+# what it costs after that, so runs that measure its cost start from there.
+bench_daemon_settle() {
+  local deadline=$((SECONDS + 30))
+  while BPFTUNE_RUN_DIR=$BENCH_DAEMON_DIR/run timeout 10 "$BPFTUNE" -q tuners --json 2>/dev/null |
+    jq -e '[.tuners[].statistics[]? | select(test("program on every read is attached"))] | length > 0' \
+      >/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || bench_die "bpftune kept its start-up programs for 30 s"
+    sleep 0.5
+  done
 }
 
 # The names of the running daemon's active tuners, for the notes.

@@ -6,7 +6,16 @@
  * The receive and send programs run on every read and write of every TCP socket, so they come
  * twice: reading the socket with plain loads through bpf_rdonly_cast (kernels 6.2 and later),
  * and with bpf_probe_read_kernel, a helper call each (a churn profile here spent more under
- * those calls than in the receive program itself). User space loads one of the two. */
+ * those calls than in the receive program itself). User space loads one of the two.
+ *
+ * Where the kernel has the tcp_rcvbuf_grow tracepoint (6.16 on), the per-read program is not
+ * attached until some socket's receive demand comes within half of its ceiling: that
+ * tracepoint fires only in an interval that read more than any before, which a connection
+ * of small exchanges never does (in churn here the per-read program ran 2.3 times per
+ * connection), and until then the grow program makes the same decision. A connection held
+ * steady at its ceiling grows no more, so from there on the per-read program is needed; user
+ * space attaches it on the grow program's word and detaches it when no socket has been
+ * limited for a while. */
 #include "bpftune.bpf.h"
 #include "tcp_buffer_event.h"
 #include "tcp_buffer_demand.h"
@@ -61,6 +70,13 @@ struct {
 	__type(key, __u64);
 	__type(value, struct rcv_mark);
 } rcv_marks SEC(".maps");
+
+/* Set by user space while the per-read program is attached: the grow program then stays out
+ * of its way, as both would mark the same interval and the second would find no arrival. */
+volatile __u32 rcv_per_read_on;
+/* When the grow program last asked for the per-read program (one ask a second at most). */
+__u64 rcv_per_read_asked_ns;
+#define RCV_PER_READ_ASK_EVERY_NS 1000000000ULL
 
 static __always_inline struct net *sock_net_of(const struct sock *sk, bool direct)
 {
@@ -151,10 +167,29 @@ static __always_inline void arrival_of(__u64 key, struct tcp_sock *tp, bool dire
 		bpf_map_update_elem(&rcv_marks, &key, &mark, BPF_ANY);
 }
 
-/* The receive decision, at the point where autotuning has measured one interval. */
-static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, bool direct,
-					__u64 stamp_us, __u64 measured_us, __u32 rtt_us)
+/* Asks user space for the per-read program: a socket's demand is within half its ceiling. */
+static __always_inline void ask_per_read(const struct sock *sk)
 {
+	__u64 now = bpf_ktime_get_ns();
+	struct tcp_buffer_event e = {};
+
+	if (now - rcv_per_read_asked_ns < RCV_PER_READ_ASK_EVERY_NS)
+		return;
+	rcv_per_read_asked_ns = now;
+	bpftune_fill_header(&e.header, BPFTUNE_TUNER_TCP_BUFFER, TCP_BUFFER_RCV_NEAR_CEILING,
+			    sizeof(e), bpftune_sock_netns_cookie(sk), now);
+	bpftune_send(&e, sizeof(e));
+}
+
+/* The receive decision, at the point where autotuning has measured one interval. `growing`:
+ * called from the grow program, which asks for the per-read one when a socket nears its
+ * ceiling. */
+static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, bool direct,
+					__u64 stamp_us, __u64 measured_us, __u32 rtt_us,
+					bool growing)
+{
+	bool near;
+
 	struct sock *sk = (struct sock *)tp;
 	struct net *net = sock_net_of(sk, direct);
 	struct arrival arrival = {};
@@ -172,8 +207,11 @@ static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, b
 	wanted = tcp_rcvbuf_wanted_bytes(copied, space, scaling_ratio);
 	/* Half way to the ceiling a socket starts being marked, so that by the time it reaches
 	 * it, its arrivals over an interval are known. */
-	arrival_of(sk_address, tp, direct, stamp_us, stamp_us - measured_us, copied,
-		   wanted * 2 > rmem_max, &arrival);
+	near = wanted * 2 > rmem_max;
+	arrival_of(sk_address, tp, direct, stamp_us, stamp_us - measured_us, copied, near,
+		   &arrival);
+	if (growing && near)
+		ask_per_read((struct sock *)sk_address);
 	if (wanted <= rmem_max)
 		return 0;
 	/* Asked this late because it is a probe read; a locked socket near its ceiling is marked
@@ -201,7 +239,7 @@ static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, b
 	return 0;
 }
 
-static __always_inline int on_rcv_space_adjust(__u64 sk_address, bool direct)
+static __always_inline int on_rcv_space_adjust(__u64 sk_address, bool direct, bool growing)
 {
 	struct tcp_sock *tp = tcp_sock_of(sk_address, direct);
 	__u64 stamp_us, measured_us;
@@ -216,7 +254,7 @@ static __always_inline int on_rcv_space_adjust(__u64 sk_address, bool direct)
 	/* Same gate as the kernel: a measurement lasts at least one RTT. */
 	if (!rtt_us || interval_us < rtt_us)
 		return 0;
-	return rcvbuf_check(sk_address, tp, direct, stamp_us, measured_us, rtt_us);
+	return rcvbuf_check(sk_address, tp, direct, stamp_us, measured_us, rtt_us, growing);
 }
 
 /* Where tcp_rcv_space_adjust() starts, on every kernel: the decision is re-derived here. The
@@ -226,13 +264,31 @@ static __always_inline int on_rcv_space_adjust(__u64 sk_address, bool direct)
 SEC("raw_tp/tcp_rcv_space_adjust")
 int BPF_PROG(bt_rcv_space, struct sock *sk)
 {
-	return on_rcv_space_adjust((__u64)sk, true);
+	return on_rcv_space_adjust((__u64)sk, true, false);
 }
 
 SEC("raw_tp/tcp_rcv_space_adjust")
 int BPF_PROG(bt_rcv_probed, struct sock *sk)
 {
-	return on_rcv_space_adjust((__u64)sk, false);
+	return on_rcv_space_adjust((__u64)sk, false, false);
+}
+
+/* Inside tcp_rcv_space_adjust(), in an interval that read more than any before, with the
+ * same fields as at its start (tcp_mstamp refreshed, as the kernel's gate saw it). */
+SEC("raw_tp/tcp_rcvbuf_grow")
+int BPF_PROG(bt_rcv_grow, struct sock *sk, int time)
+{
+	if (rcv_per_read_on)
+		return 0;
+	return on_rcv_space_adjust((__u64)sk, true, true);
+}
+
+SEC("raw_tp/tcp_rcvbuf_grow")
+int BPF_PROG(bt_grow_probed, struct sock *sk, int time)
+{
+	if (rcv_per_read_on)
+		return 0;
+	return on_rcv_space_adjust((__u64)sk, false, true);
 }
 
 static __always_inline bool sndbuf_sampled(void)

@@ -11,6 +11,9 @@ enum tcp_buffer_event_kind {
 	TCP_BUFFER_SNDBUF_LIMITED = 2,
 	/* The kernel refused to charge TCP socket memory (tcp_mem reached). */
 	TCP_BUFFER_MEMORY_LIMIT = 3,
+	/* A growing connection's receive demand came within half of tcp_rmem[2]: the program on
+	 * every read is wanted (header and kind only). */
+	TCP_BUFFER_RCV_NEAR_CEILING = 4,
 };
 
 /* Tunable slots for the BPF rate limit (one stream of events per namespace and tunable). */

@@ -54,12 +54,15 @@ std::optional<Signal> decode(NetnsCookie cookie, RawRecord record)
             .scaling_ratio = e.scaling_ratio,
             .rtt_us = e.rtt_us,
             .peer = peer_text(e),
-        }, std::nullopt};
+        }, std::nullopt, std::nullopt};
     }
     case TCP_BUFFER_MEMORY_LIMIT:
-        return Signal{std::nullopt, MemoryLimit{e.memory_allocated_pages,
-                                                {e.tcp_mem_pages[0], e.tcp_mem_pages[1],
-                                                 e.tcp_mem_pages[2]}}};
+        return Signal{std::nullopt,
+                      MemoryLimit{e.memory_allocated_pages,
+                                  {e.tcp_mem_pages[0], e.tcp_mem_pages[1], e.tcp_mem_pages[2]}},
+                      std::nullopt};
+    case TCP_BUFFER_RCV_NEAR_CEILING:
+        return Signal{std::nullopt, std::nullopt, ReceiveNearCeiling{cookie}};
     default:
         return std::nullopt;
     }

@@ -32,9 +32,15 @@ struct MemoryLimit {
     std::int64_t tcp_mem_pages[3];
 };
 
+// A growing connection's receive demand came within half of tcp_rmem[2].
+struct ReceiveNearCeiling {
+    NetnsCookie netns_cookie;
+};
+
 struct Signal {
     std::optional<BufferLimited> buffer;
     std::optional<MemoryLimit> memory;
+    std::optional<ReceiveNearCeiling> receive_near_ceiling;
 };
 
 // Nothing for a record of an unknown kind or the wrong size.

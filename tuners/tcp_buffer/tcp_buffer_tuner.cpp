@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <string_view>
@@ -59,6 +60,10 @@ constexpr auto memory_limit_quiet = 30s;
 constexpr auto held_memory_read_age = 1s;
 // The strategy timeout: how often an idle tuner re-checks memory state.
 constexpr auto idle_check_interval = 10s;
+// The program on every read stays attached this long after the last socket held back by
+// tcp_rmem[2] (or, at start, after the start: connections already held back then never grow
+// again, so only it would see them). Reattaching costs one syscall and one interval.
+constexpr auto per_read_linger = 10s;
 
 constexpr Scenario rmem_limited{
     "rmem_limited", "TCP receive buffers were held back by net.ipv4.tcp_rmem[2]",
@@ -141,6 +146,12 @@ public:
 
 private:
     void handle(const tcp_buffer::BufferLimited& limited);
+    // The program on every read, where it is attached on demand (see tcp_buffer.bpf.c).
+    void start_per_read(NetnsCookie asked_by);
+    void end_idle_per_read(std::chrono::steady_clock::time_point now);
+    // How long the coroutine may wait for a signal: the idle check, or sooner the moment the
+    // program on every read is due to be detached.
+    std::chrono::steady_clock::duration next_wake(std::chrono::steady_clock::time_point now) const;
     void explain_hold(const tcp_buffer::Decision& decision, const tcp_buffer::BufferLimited& limited,
                       std::int64_t live_max, std::uint32_t min_rtt_us, SideState& state);
     void note_memory_limit(const tcp_buffer::MemoryLimit& memory);
@@ -153,6 +164,12 @@ private:
     Skeleton skeleton_;
     std::vector<BpfLink> links_;
     std::vector<std::string> hooks_;
+    // On demand: the per-read receive program while attached, and what it is.
+    bpf_program* per_read_program_ = nullptr;  // null: attached for good, or not at all
+    BpfLink per_read_link_;
+    bool per_read_refused_ = false;  // one failed attach, said once, and not retried
+    unsigned per_read_attaches_ = 0;
+    std::chrono::steady_clock::time_point last_receive_need_{};
     TunerContext* context_ = nullptr;
     EventRouter* router_ = nullptr;
     std::unique_ptr<Inbox<tcp_buffer::Signal>> inbox_;
@@ -169,7 +186,8 @@ private:
 
 // Opens and loads the object with one of each pair of receive and send programs: plain loads
 // or probe reads (see tcp_buffer.bpf.c).
-Result<Skeleton> load_programs(const BpfShared& shared, ReadMethod reads, bool has_sendmsg)
+Result<Skeleton> load_programs(const BpfShared& shared, ReadMethod reads, bool has_sendmsg,
+                               bool has_rcvbuf_grow)
 {
     Skeleton skeleton(tcp_buffer_bpf__open());
     if (!skeleton)
@@ -180,6 +198,9 @@ Result<Skeleton> load_programs(const BpfShared& shared, ReadMethod reads, bool h
     auto& programs = skeleton->progs;
     bpf_program__set_autoload(direct ? programs.bt_rcv_probed : programs.bt_rcv_space, false);
     bpf_program__set_autoload(direct ? programs.bt_send_probed : programs.bt_sendmsg, false);
+    bpf_program__set_autoload(direct ? programs.bt_grow_probed : programs.bt_rcv_grow, false);
+    if (!has_rcvbuf_grow)
+        bpf_program__set_autoload(direct ? programs.bt_rcv_grow : programs.bt_grow_probed, false);
     if (!has_sendmsg)
         bpf_program__set_autoload(direct ? programs.bt_sendmsg : programs.bt_send_probed, false);
     if (int err = tcp_buffer_bpf__load(skeleton.get())) {
@@ -196,16 +217,17 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
     if (!has_sendmsg)
         log_notice("tcp_buffer: this kernel has no tcp_sendmsg_locked tracepoint; "
                    "send buffers (tcp_wmem) are not tuned");
+    const bool has_rcvbuf_grow = kernel_has_raw_tracepoint("tcp_rcvbuf_grow");
     ReadMethod reads = read_method();
     std::string reads_reason = read_method_reason();
-    auto loaded = load_programs(context.bpf, reads, has_sendmsg);
+    auto loaded = load_programs(context.bpf, reads, has_sendmsg, has_rcvbuf_grow);
     if (!loaded && reads == ReadMethod::direct) {
         // The kfunc is there but the kernel may still refuse its use (no JIT, an
         // architecture whose JIT lacks kfunc calls): the probe reads work everywhere.
         reads_reason = "the plain-load programs were refused: " + loaded.error().message();
         log_warning("tcp_buffer: " + reads_reason + "; loading the probe-read ones");
         reads = ReadMethod::probe;
-        loaded = load_programs(context.bpf, reads, has_sendmsg);
+        loaded = load_programs(context.bpf, reads, has_sendmsg, has_rcvbuf_grow);
     }
     if (!loaded)
         return loaded.error();
@@ -213,10 +235,29 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
 
     std::vector<BpfLink> links;
     std::vector<std::string> hooks;
+    auto& programs = skeleton->progs;
+    bpf_program* const per_read =
+        reads == ReadMethod::direct ? programs.bt_rcv_space : programs.bt_rcv_probed;
+    bpf_program* const grow =
+        reads == ReadMethod::direct ? programs.bt_rcv_grow : programs.bt_grow_probed;
+    // With the grow program in place the per-read one is attached on demand, from the start
+    // (see per_read_linger); without it, for good, like the others.
+    bpf_program* on_demand = nullptr;
+    if (bpf_program__autoload(grow)) {
+        auto link = attach_program(grow);
+        if (link) {
+            links.push_back(std::move(*link));
+            hooks.push_back(bpf_program__section_name(grow));
+            on_demand = per_read;
+        } else {
+            log_info("tcp_buffer: " + link.error().message() +
+                     "; the program on every read stays attached");
+        }
+    }
     bpf_program* program;
     bpf_object__for_each_program(program, skeleton->obj)
     {
-        if (!bpf_program__autoload(program))
+        if (!bpf_program__autoload(program) || program == grow || program == on_demand)
             continue;
         auto link = attach_program(program);
         if (!link) {
@@ -227,7 +268,22 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
         links.push_back(std::move(*link));
         hooks.push_back(bpf_program__section_name(program));
     }
-    if (links.empty())
+    BpfLink per_read_link;
+    if (on_demand) {
+        skeleton->bss->rcv_per_read_on = 1;
+        auto link = attach_program(on_demand);
+        if (link) {
+            per_read_link = std::move(*link);
+        } else {
+            // The grow program alone still sees every connection while it grows.
+            skeleton->bss->rcv_per_read_on = 0;
+            log_warning("tcp_buffer: " + link.error().message() +
+                        "; connections held steady at tcp_rmem[2] go unseen");
+            per_read_refused_ = true;
+        }
+        hooks.push_back(std::string(bpf_program__section_name(on_demand)) + " (on demand)");
+    }
+    if (links.empty() && !per_read_link)
         return Error{ENOENT, "tcp_buffer: none of its BPF programs could attach"};
 
     // Everything is in place: only now does the tuner keep it.
@@ -237,6 +293,10 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
     skeleton_ = std::move(skeleton);
     links_ = std::move(links);
     hooks_ = std::move(hooks);
+    per_read_program_ = on_demand;
+    per_read_link_ = std::move(per_read_link);
+    per_read_attaches_ = per_read_link_ ? 1 : 0;
+    last_receive_need_ = std::chrono::steady_clock::now();
     context_ = &context;
     router_ = &context.router;
     gone_ = context.actuator.netns().when_gone([this](NetnsCookie cookie) {
@@ -254,20 +314,69 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
 boost::asio::awaitable<void> TcpBufferTuner::run()
 {
     for (;;) {
-        auto next = co_await inbox_->next(idle_check_interval);
+        auto next = co_await inbox_->next(next_wake(std::chrono::steady_clock::now()));
         if (std::holds_alternative<InboxClosed>(next))
             co_return;
         if (std::holds_alternative<InboxTimeout>(next)) {
             // Quiet period: memory state is re-read before the next raise anyway.
             pressure_reported_ = pressure_reported_ && near_memory_pressure(read_tcp_memory());
+            end_idle_per_read(std::chrono::steady_clock::now());
             continue;
         }
         auto& signal = std::get<tcp_buffer::Signal>(next);
         if (signal.memory)
             note_memory_limit(*signal.memory);
-        if (signal.buffer)
+        if (signal.receive_near_ceiling)
+            start_per_read(signal.receive_near_ceiling->netns_cookie);
+        if (signal.buffer) {
+            if (signal.buffer->side == Side::receive)
+                last_receive_need_ = std::chrono::steady_clock::now();
             handle(*signal.buffer);
+        }
+        end_idle_per_read(std::chrono::steady_clock::now());
     }
+}
+
+void TcpBufferTuner::start_per_read(NetnsCookie asked_by)
+{
+    last_receive_need_ = std::chrono::steady_clock::now();
+    if (!per_read_program_ || per_read_link_ || per_read_refused_)
+        return;
+    // Flag first: for the moment between, neither program marks, which costs one interval
+    // of arrivals; the other order would have both mark the same one.
+    skeleton_->bss->rcv_per_read_on = 1;
+    auto link = attach_program(per_read_program_);
+    if (!link) {
+        skeleton_->bss->rcv_per_read_on = 0;
+        per_read_refused_ = true;
+        log_warning("tcp_buffer: " + link.error().message() +
+                    "; connections held steady at tcp_rmem[2] go unseen");
+        return;
+    }
+    per_read_link_ = std::move(*link);
+    ++per_read_attaches_;
+    log_debug("tcp_buffer: a receive buffer in netns " +
+              context_->actuator.netns().describe(asked_by) +
+              " neared net.ipv4.tcp_rmem[2]; watching every read");
+}
+
+std::chrono::steady_clock::duration
+TcpBufferTuner::next_wake(std::chrono::steady_clock::time_point now) const
+{
+    if (!per_read_program_ || !per_read_link_)
+        return idle_check_interval;
+    const auto detach_in = last_receive_need_ + per_read_linger - now;
+    return std::clamp<std::chrono::steady_clock::duration>(detach_in, 0s, idle_check_interval);
+}
+
+void TcpBufferTuner::end_idle_per_read(std::chrono::steady_clock::time_point now)
+{
+    if (!per_read_program_ || !per_read_link_ || now - last_receive_need_ < per_read_linger)
+        return;
+    per_read_link_.reset();
+    skeleton_->bss->rcv_per_read_on = 0;
+    log_debug("tcp_buffer: no receive buffer held back by net.ipv4.tcp_rmem[2] for " +
+              std::to_string(per_read_linger.count()) + " s; reads are watched as they grow");
 }
 
 tcp_buffer::TcpMemory TcpBufferTuner::read_tcp_memory(std::chrono::steady_clock::duration max_age)
@@ -425,6 +534,12 @@ std::vector<std::string> TcpBufferTuner::statistics() const
 {
     std::vector<std::string> lines;
     lines.push_back("tcp_buffer: hooks " + join(hooks_));
+    if (per_read_program_)
+        lines.push_back(std::string("tcp_buffer: the program on every read is ") +
+                        (per_read_link_ ? "attached" : "detached") +
+                        " (on demand: attached " + std::to_string(per_read_attaches_) +
+                        (per_read_attaches_ == 1 ? " time" : " times") +
+                        (per_read_refused_ ? ", then refused" : "") + ")");
     if (skeleton_)
         lines.push_back("tcp_buffer: " + std::to_string(skeleton_->bss->bpftune_lost_events) +
                         " events lost (ring buffer full), " +
