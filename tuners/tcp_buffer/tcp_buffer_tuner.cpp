@@ -4,6 +4,7 @@
 #include "core/text.hpp"
 #include "log/log.hpp"
 #include "tcp_buffer_messages.hpp"
+#include "tcp_buffer_on_demand.hpp"
 #include "tcp_buffer_policy.hpp"
 #include "tcp_buffer_signal.hpp"
 #include "tuner/inbox.hpp"
@@ -165,10 +166,7 @@ private:
     std::vector<BpfLink> links_;
     std::vector<std::string> hooks_;
     // On demand: the per-read receive program while attached, and what it is.
-    bpf_program* per_read_program_ = nullptr;  // null: attached for good, or not at all
-    BpfLink per_read_link_;
-    bool per_read_refused_ = false;  // one failed attach, said once, and not retried
-    unsigned per_read_attaches_ = 0;
+    tcp_buffer::OnDemandProgram per_read_;
     std::chrono::steady_clock::time_point last_receive_need_{};
     TunerContext* context_ = nullptr;
     EventRouter* router_ = nullptr;
@@ -211,6 +209,63 @@ Result<Skeleton> load_programs(const BpfShared& shared, ReadMethod reads, bool h
     return skeleton;
 }
 
+// Attaches one program, keeping its link and naming its hook; one missing hook costs its
+// signal, not the tuner.
+bool attach_one(bpf_program* program, std::vector<BpfLink>& links, std::vector<std::string>& hooks)
+{
+    auto link = attach_program(program);
+    if (!link) {
+        log_warning("tcp_buffer: " + link.error().message() + "; going on without it");
+        return false;
+    }
+    links.push_back(std::move(*link));
+    hooks.push_back(bpf_program__section_name(program));
+    return true;
+}
+
+void warn_per_read_refused(const Error& error)
+{
+    // The grow program alone still sees every connection while it grows.
+    log_warning("tcp_buffer: " + error.message() +
+                "; connections held steady at net.ipv4.tcp_rmem[2] go unseen");
+}
+
+struct AttachedPrograms {
+    std::vector<BpfLink> links;
+    std::vector<std::string> hooks;
+    tcp_buffer::OnDemandProgram per_read;  // managed only where the grow program attached
+};
+
+// Attaches every loaded program. With the grow program in place the per-read one is attached
+// on demand, from the start (see per_read_linger); without it, for good, like the others.
+AttachedPrograms attach_programs(Skeleton& skeleton, ReadMethod reads)
+{
+    AttachedPrograms attached;
+    auto& programs = skeleton->progs;
+    bpf_program* const grow =
+        reads == ReadMethod::direct ? programs.bt_rcv_grow : programs.bt_grow_probed;
+    bpf_program* const per_read =
+        reads == ReadMethod::direct ? programs.bt_rcv_space : programs.bt_rcv_probed;
+    if (bpf_program__autoload(grow) && attach_one(grow, attached.links, attached.hooks))
+        attached.per_read =
+            tcp_buffer::OnDemandProgram(per_read, &skeleton->bss->rcv_per_read_on);
+    const bool per_read_on_demand = attached.per_read.managed();
+    bpf_program* program;
+    bpf_object__for_each_program(program, skeleton->obj)
+    {
+        if (bpf_program__autoload(program) && program != grow &&
+            !(per_read_on_demand && program == per_read))
+            attach_one(program, attached.links, attached.hooks);
+    }
+    if (per_read_on_demand) {
+        if (auto done = attached.per_read.attach(); !done)
+            warn_per_read_refused(done.error());
+        attached.hooks.push_back(std::string(bpf_program__section_name(per_read)) +
+                                 " (on demand)");
+    }
+    return attached;
+}
+
 Result<void> TcpBufferTuner::attach(TunerContext& context)
 {
     const bool has_sendmsg = kernel_has_raw_tracepoint("tcp_sendmsg_locked");
@@ -233,57 +288,8 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
         return loaded.error();
     Skeleton skeleton = std::move(*loaded);
 
-    std::vector<BpfLink> links;
-    std::vector<std::string> hooks;
-    auto& programs = skeleton->progs;
-    bpf_program* const per_read =
-        reads == ReadMethod::direct ? programs.bt_rcv_space : programs.bt_rcv_probed;
-    bpf_program* const grow =
-        reads == ReadMethod::direct ? programs.bt_rcv_grow : programs.bt_grow_probed;
-    // With the grow program in place the per-read one is attached on demand, from the start
-    // (see per_read_linger); without it, for good, like the others.
-    bpf_program* on_demand = nullptr;
-    if (bpf_program__autoload(grow)) {
-        auto link = attach_program(grow);
-        if (link) {
-            links.push_back(std::move(*link));
-            hooks.push_back(bpf_program__section_name(grow));
-            on_demand = per_read;
-        } else {
-            log_info("tcp_buffer: " + link.error().message() +
-                     "; the program on every read stays attached");
-        }
-    }
-    bpf_program* program;
-    bpf_object__for_each_program(program, skeleton->obj)
-    {
-        if (!bpf_program__autoload(program) || program == grow || program == on_demand)
-            continue;
-        auto link = attach_program(program);
-        if (!link) {
-            // One missing hook costs its signal, not the tuner.
-            log_warning("tcp_buffer: " + link.error().message() + "; going on without it");
-            continue;
-        }
-        links.push_back(std::move(*link));
-        hooks.push_back(bpf_program__section_name(program));
-    }
-    BpfLink per_read_link;
-    if (on_demand) {
-        skeleton->bss->rcv_per_read_on = 1;
-        auto link = attach_program(on_demand);
-        if (link) {
-            per_read_link = std::move(*link);
-        } else {
-            // The grow program alone still sees every connection while it grows.
-            skeleton->bss->rcv_per_read_on = 0;
-            log_warning("tcp_buffer: " + link.error().message() +
-                        "; connections held steady at tcp_rmem[2] go unseen");
-            per_read_refused_ = true;
-        }
-        hooks.push_back(std::string(bpf_program__section_name(on_demand)) + " (on demand)");
-    }
-    if (links.empty() && !per_read_link)
+    auto attached = attach_programs(skeleton, reads);
+    if (attached.links.empty() && !attached.per_read.attached())
         return Error{ENOENT, "tcp_buffer: none of its BPF programs could attach"};
 
     // Everything is in place: only now does the tuner keep it.
@@ -291,11 +297,9 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
                  ? "tcp_buffer: reads sockets with plain loads (bpf_rdonly_cast)"
                  : "tcp_buffer: reads sockets with bpf_probe_read_kernel (" + reads_reason + ")");
     skeleton_ = std::move(skeleton);
-    links_ = std::move(links);
-    hooks_ = std::move(hooks);
-    per_read_program_ = on_demand;
-    per_read_link_ = std::move(per_read_link);
-    per_read_attaches_ = per_read_link_ ? 1 : 0;
+    links_ = std::move(attached.links);
+    hooks_ = std::move(attached.hooks);
+    per_read_ = std::move(attached.per_read);
     last_receive_need_ = std::chrono::steady_clock::now();
     context_ = &context;
     router_ = &context.router;
@@ -340,30 +344,20 @@ boost::asio::awaitable<void> TcpBufferTuner::run()
 void TcpBufferTuner::start_per_read(NetnsCookie asked_by)
 {
     last_receive_need_ = std::chrono::steady_clock::now();
-    if (!per_read_program_ || per_read_link_ || per_read_refused_)
+    if (!per_read_.managed() || per_read_.attached())
         return;
-    // Flag first: for the moment between, neither program marks, which costs one interval
-    // of arrivals; the other order would have both mark the same one.
-    skeleton_->bss->rcv_per_read_on = 1;
-    auto link = attach_program(per_read_program_);
-    if (!link) {
-        skeleton_->bss->rcv_per_read_on = 0;
-        per_read_refused_ = true;
-        log_warning("tcp_buffer: " + link.error().message() +
-                    "; connections held steady at tcp_rmem[2] go unseen");
-        return;
-    }
-    per_read_link_ = std::move(*link);
-    ++per_read_attaches_;
-    log_debug("tcp_buffer: a receive buffer in netns " +
-              context_->actuator.netns().describe(asked_by) +
-              " neared net.ipv4.tcp_rmem[2]; watching every read");
+    if (auto attached = per_read_.attach(); !attached)
+        warn_per_read_refused(attached.error());
+    else if (per_read_.attached())
+        log_debug("tcp_buffer: a receive buffer in netns " +
+                  context_->actuator.netns().describe(asked_by) +
+                  " neared net.ipv4.tcp_rmem[2]; watching every read");
 }
 
 std::chrono::steady_clock::duration
 TcpBufferTuner::next_wake(std::chrono::steady_clock::time_point now) const
 {
-    if (!per_read_program_ || !per_read_link_)
+    if (!per_read_.attached())
         return idle_check_interval;
     const auto detach_in = last_receive_need_ + per_read_linger - now;
     return std::clamp<std::chrono::steady_clock::duration>(detach_in, 0s, idle_check_interval);
@@ -371,10 +365,9 @@ TcpBufferTuner::next_wake(std::chrono::steady_clock::time_point now) const
 
 void TcpBufferTuner::end_idle_per_read(std::chrono::steady_clock::time_point now)
 {
-    if (!per_read_program_ || !per_read_link_ || now - last_receive_need_ < per_read_linger)
+    if (!per_read_.attached() || now - last_receive_need_ < per_read_linger)
         return;
-    per_read_link_.reset();
-    skeleton_->bss->rcv_per_read_on = 0;
+    per_read_.detach();
     log_debug("tcp_buffer: no receive buffer held back by net.ipv4.tcp_rmem[2] for " +
               std::to_string(per_read_linger.count()) + " s; reads are watched as they grow");
 }
@@ -534,12 +527,8 @@ std::vector<std::string> TcpBufferTuner::statistics() const
 {
     std::vector<std::string> lines;
     lines.push_back("tcp_buffer: hooks " + join(hooks_));
-    if (per_read_program_)
-        lines.push_back(std::string("tcp_buffer: the program on every read is ") +
-                        (per_read_link_ ? "attached" : "detached") +
-                        " (on demand: attached " + std::to_string(per_read_attaches_) +
-                        (per_read_attaches_ == 1 ? " time" : " times") +
-                        (per_read_refused_ ? ", then refused" : "") + ")");
+    if (per_read_.managed())
+        lines.push_back("tcp_buffer: the program on every read is " + per_read_.describe());
     if (skeleton_)
         lines.push_back("tcp_buffer: " + std::to_string(skeleton_->bss->bpftune_lost_events) +
                         " events lost (ring buffer full), " +

@@ -1,0 +1,41 @@
+// A BPF program attached only while it is wanted: tcp_buffer's program on every read, which
+// the grow program asks for (see tcp_buffer.bpf.c). It owns its link, tells the BPF side
+// through a flag whether it is attached, and once the kernel refuses it stays detached, so
+// a refusal is reported once and never retried.
+#pragma once
+
+#include "bpf/bpf_handles.hpp"
+#include "core/error.hpp"
+
+#include <bpf/libbpf.h>
+
+#include <cstdint>
+#include <string>
+
+namespace bpftune::tcp_buffer {
+
+class OnDemandProgram {
+public:
+    OnDemandProgram() = default;  // manages nothing: the program, if any, is attached for good
+    OnDemandProgram(bpf_program* program, volatile std::uint32_t* attached_flag);
+
+    bool managed() const { return program_ != nullptr; }
+    bool attached() const { return link_ != nullptr; }
+
+    // Attaches it unless it is attached, unmanaged or was refused before. An error only for
+    // the refusal itself, the first time.
+    Result<void> attach();
+    void detach();
+
+    // "attached (on demand: attached 2 times)", ", then refused" after a refusal.
+    std::string describe() const;
+
+private:
+    bpf_program* program_ = nullptr;
+    volatile std::uint32_t* attached_flag_ = nullptr;
+    BpfLink link_;
+    unsigned attaches_ = 0;
+    bool refused_ = false;
+};
+
+}  // namespace bpftune::tcp_buffer
