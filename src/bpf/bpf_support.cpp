@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 namespace bpftune {
@@ -71,10 +72,24 @@ int kernel_btf_has(const std::string& name, int kind)
     return btf__find_by_name_kind(vmlinux.get(), name.c_str(), kind) > 0 ? 1 : 0;
 }
 
+bool tracepoint_hidden(std::string_view name)
+{
+    const char* hidden = std::getenv("BPFTUNE_HIDE_TRACEPOINTS");
+    for (std::string_view rest = hidden ? hidden : ""; !rest.empty();) {
+        const auto comma = rest.find(',');
+        if (rest.substr(0, comma) == name)
+            return true;
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+    return false;
+}
+
 }  // namespace
 
 bool kernel_has_raw_tracepoint(std::string_view name)
 {
+    if (tracepoint_hidden(name))
+        return false;
     // Cannot tell: let the attach decide.
     return kernel_btf_has("btf_trace_" + std::string(name), BTF_KIND_TYPEDEF) != 0;
 }

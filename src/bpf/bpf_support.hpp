@@ -40,7 +40,9 @@ Result<void> share_with_daemon(Skeleton& skeleton, const BpfShared& shared)
 // Attaches one program and returns its link, or the kernel's reason for refusing.
 Result<BpfLink> attach_program(bpf_program* program);
 
-// Whether the running kernel has a raw tracepoint of that name (from its BTF).
+// Whether the running kernel has a raw tracepoint of that name (from its BTF). Names listed in
+// BPFTUNE_HIDE_TRACEPOINTS (comma-separated) count as missing, so that tests take here the
+// paths older kernels take.
 bool kernel_has_raw_tracepoint(std::string_view name);
 
 // Whether the running kernel has a kfunc (a kernel function BPF programs may call) of that

@@ -114,6 +114,22 @@ bt_check_read_method() {
     fail "tcp_buffer did not say it reads sockets with $want: $(grep 'reads sockets' "$BT_LOG")"
 }
 
+# tcp_buffer's program on every read is attached on demand where the kernel has the
+# tcp_rcvbuf_grow tracepoint, for good where it has not (or BPFTUNE_HIDE_TRACEPOINTS hides it).
+bt_check_per_read_attachment() {
+  local hooks
+  hooks=$("$BPFTUNE" -q tuners --json | jq -r '.tuners[].statistics[]' | grep "^tcp_buffer: hooks")
+  if [[ ",${BPFTUNE_HIDE_TRACEPOINTS:-}," == *,tcp_rcvbuf_grow,* ]] ||
+    ! bpftool btf dump file /sys/kernel/btf/vmlinux | grep -q "TYPEDEF 'btf_trace_tcp_rcvbuf_grow'"; then
+    grep -Eq "raw_tp/tcp_rcv_space_adjust(,|$)" <<<"$hooks" && ! grep -q "grow\|on demand" <<<"$hooks" ||
+      fail "without tcp_rcvbuf_grow the program on every read is not attached for good: $hooks"
+  else
+    grep -q "raw_tp/tcp_rcvbuf_grow" <<<"$hooks" &&
+      grep -q "raw_tp/tcp_rcv_space_adjust (on demand)" <<<"$hooks" ||
+      fail "the program on every read is not attached on demand: $hooks"
+  fi
+}
+
 bt_stop_quietly() {
   [ -n "$BT_PID" ] && { _bt_terminate; wait "$BT_PID" 2>/dev/null; }
   BT_PID=""

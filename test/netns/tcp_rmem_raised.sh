@@ -10,6 +10,7 @@ topo_sysctl b net.ipv4.tcp_rmem="4096 131072 131072"
 
 bt_start -R --netns "$TOPO_NS_B"
 bt_check_read_method
+bt_check_per_read_attachment
 topo_iperf3 -t 6 >/dev/null || fail "iperf3 failed"
 
 raised=$(bt_sysctl_max "$TOPO_NS_B" net.ipv4.tcp_rmem)
