@@ -188,14 +188,13 @@ static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, b
 					__u64 stamp_us, __u64 measured_us, __u32 rtt_us,
 					bool growing)
 {
-	bool near;
-
 	struct sock *sk = (struct sock *)tp;
 	struct net *net = sock_net_of(sk, direct);
 	struct arrival arrival = {};
 	__u32 copied, space, rmem_max;
 	__u8 scaling_ratio;
 	__u64 wanted;
+	bool near;
 
 	if (!BT_READ(direct, net, ipv4.sysctl_tcp_moderate_rcvbuf))
 		return 0;	/* autotuning is off: a larger ceiling would not be used */
