@@ -7,12 +7,13 @@
 # VM's baseline moves by more than the change between the two.
 #
 #   sudo bench/tools/interleaved_profile.sh [--workload churn|stream] [--rounds N] [--seconds S]
-#        [--preset] SETUP...
+#        [--preset] [--no-perf] SETUP...
 #
 # A SETUP is "none" (no daemon) or words joined by commas: NAME=VALUE goes into the daemon's
 # environment (BPFTUNE=path runs that binary, BPFTUNE_BPF_READS=probe ...), anything else is a
 # daemon option. Prints one line per run and the median of each set-up: rate, and µs per unit
 # of work (connection or GB) under the hooks, of which sockops and raw_tp, and busy CPU.
+# --no-perf: rates only, without perf slowing every run (the CPU columns are then 0).
 set -euo pipefail
 BENCH_LIB=$(cd "$(dirname "$0")/../lib" && pwd)
 source "$BENCH_LIB/common.sh"
@@ -20,13 +21,14 @@ source "$BENCH_LIB/veth.sh"
 source "$BENCH_LIB/workloads.sh"
 source "$BENCH_LIB/../../test/lib/congestion.sh"
 
-workload=churn rounds=4 seconds=5 preset=0 setups=()
+workload=churn rounds=4 seconds=5 preset=0 profile=1 setups=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --workload) workload=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --preset) preset=1; shift ;;
+    --no-perf) profile=0; shift ;;
     -*) bench_die "unknown option '$1'" ;;
     *) setups+=("$1"); shift ;;
   esac
@@ -34,7 +36,7 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 [ "${#setups[@]}" -ge 1 ] || bench_die "name at least one set-up (none, or NAME=VALUE,OPTION,...)"
 case "$workload" in churn | stream) ;; *) bench_die "--workload: churn or stream" ;; esac
-command -v perf >/dev/null || bench_die "perf is not installed"
+[ "$profile" = 0 ] || command -v perf >/dev/null || bench_die "perf is not installed"
 
 BENCH_OUT=$(mktemp -d /tmp/bpftune-interleaved.XXXXXX)
 veth_up
@@ -80,6 +82,13 @@ for ((round = 0; round < rounds; round++)); do
   for ((i = 0; i < ${#setups[@]}; i++)); do
     index=$(((round % 2) ? ${#setups[@]} - 1 - i : i))
     start_setup "${setups[$index]}"
+    if [ "$profile" = 0 ]; then
+      run_once
+      bench_daemon_stop
+      echo "$index $rate 0 0 0 0" | tee -a "$results" |
+        awk -v s="${setups[$index]}" '{ printf "%-50s %s\n", s, $0 }'
+      continue
+    fi
     perf record -q -a -g -F 1999 -e cpu-clock -o "$BENCH_OUT/perf.data" -- sleep "$seconds" \
       >/dev/null 2>&1 &
     recorder=$!
