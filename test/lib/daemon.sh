@@ -9,6 +9,8 @@
 #   bt_stop                        # SIGTERM; BT_STATUS holds its exit status
 #   bt_journal [FIELD=VALUE...]    # matching journal entries of bpftune, one JSON object a line
 #   bt_wait_for SECONDS CMD...     # retry CMD until it succeeds or time runs out
+#   bt_kernel_has_tracepoint NAME  # the kernel has raw tracepoint NAME, not hidden from bpftune
+#   bt_check_per_read_attachment   # tcp_buffer's program on every read: on demand or for good
 #   fail MESSAGE                   # print the daemon's log and exit 1
 #
 # Set by bt_start: BT_PID, BT_LOG (its stderr). The binary is $BPFTUNE, else build/src/bpftune.
@@ -116,11 +118,17 @@ bt_check_read_method() {
 
 # tcp_buffer's program on every read is attached on demand where the kernel has the
 # tcp_rcvbuf_grow tracepoint, for good where it has not (or BPFTUNE_HIDE_TRACEPOINTS hides it).
+# Whether the daemon will see raw tracepoint NAME: the kernel has it (BTF) and
+# BPFTUNE_HIDE_TRACEPOINTS does not hide it.
+bt_kernel_has_tracepoint() {
+  [[ ",${BPFTUNE_HIDE_TRACEPOINTS:-}," != *,"$1",* ]] &&
+    bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "TYPEDEF 'btf_trace_$1'"
+}
+
 bt_check_per_read_attachment() {
   local hooks
   hooks=$("$BPFTUNE" -q tuners --json | jq -r '.tuners[].statistics[]' | grep "^tcp_buffer: hooks")
-  if [[ ",${BPFTUNE_HIDE_TRACEPOINTS:-}," == *,tcp_rcvbuf_grow,* ]] ||
-    ! bpftool btf dump file /sys/kernel/btf/vmlinux | grep -q "TYPEDEF 'btf_trace_tcp_rcvbuf_grow'"; then
+  if ! bt_kernel_has_tracepoint tcp_rcvbuf_grow; then
     grep -Eq "raw_tp/tcp_rcv_space_adjust(,|$)" <<<"$hooks" && ! grep -q "grow\|on demand" <<<"$hooks" ||
       fail "without tcp_rcvbuf_grow the program on every read is not attached for good: $hooks"
   else

@@ -5,7 +5,7 @@
 # detached again when no buffer has been held back for a while. The raise still happens.
 source "$BT_LIB/daemon.sh"
 bt_require_bpf
-bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "TYPEDEF 'btf_trace_tcp_rcvbuf_grow'" ||
+bt_kernel_has_tracepoint tcp_rcvbuf_grow ||
   skip "this kernel has no tcp_rcvbuf_grow tracepoint: the program on every read stays attached"
 bt_private_journal
 source "$BT_LIB/topology.sh"

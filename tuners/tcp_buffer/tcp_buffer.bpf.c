@@ -11,8 +11,8 @@
  * Where the kernel has the tcp_rcvbuf_grow tracepoint (6.16 on), the per-read program is not
  * attached until some socket's receive demand comes within half of its ceiling: that
  * tracepoint fires only in an interval that read more than any before, which a connection
- * of small exchanges never does (in churn here the per-read program ran 2.3 times per
- * connection), and until then the grow program makes the same decision. A connection held
+ * of small exchanges never does (in churn here the per-read program ran 2.2 times per
+ * connection, bench 2026-12-04), and until then the grow program makes the same decision. A connection held
  * steady at its ceiling grows no more, so from there on the per-read program is needed; user
  * space attaches it on the grow program's word and detaches it when no socket has been
  * limited for a while. */
