@@ -131,15 +131,15 @@ struct arrival {
  * little it asks for (f5c6132 skipped those asking for under a quarter of the ceiling, and in
  * one 20 ms run of three a catch-up read after a stall then had no arrival, probably as its
  * mark was more than four of its short intervals old: sized by its reads, tcp_rmem went to
- * 13x the BDP), others from when they
- * come within half of the ceiling (`near`). The arrival is over the time since the mark, if
- * that is at most four intervals: the mark is usually the previous interval's, but this
- * program reads tcp_mstamp before the kernel refreshes it, so after a read stall it may see
- * no new interval where the kernel does. Over several intervals the figure is their average, lower than the last one's
- * when the path sped up: a raise sized from it falls short (one more step) and never
- * overshoots, where the bytes read, the other measure, overshoot after a stall (b854c93).
- * More arrived than was read plus what waits unread means another socket's mark at the same
- * address. */
+ * 13x the BDP), others from when they come within half of the ceiling (`near`). The
+ * arrival is over the time since the mark, if that is at most four intervals: the mark is
+ * the previous interval's unless this program judged an interval unfinished that the kernel,
+ * a few microseconds later, ended (or the grow and per-read programs took turns). Over
+ * several intervals the figure is their average, lower than the last one's when the path
+ * sped up: a raise sized from it falls short (one more step) and never overshoots, where the
+ * bytes read, the other measure, overshoot after a stall (b854c93). More arrived than was
+ * read plus what waits unread means the mark is older than the kernel's interval, or another
+ * socket's at the same address. */
 static __always_inline void arrival_of(__u64 key, struct tcp_sock *tp, bool direct,
 				       __u64 stamp_us, __u32 interval_us, __u32 copied, bool near,
 				       struct arrival *out)
@@ -246,7 +246,14 @@ static __always_inline int on_rcv_space_adjust(__u64 sk_address, bool direct, bo
 
 	if (!tp)
 		return 0;
-	stamp_us = BT_READ(direct, tp, tcp_mstamp);
+	/* The grow program runs after the kernel refreshed tcp_mstamp; the per-read one before,
+	 * so its cached tcp_mstamp may be as old as the last packet (the refresh moved it by
+	 * 8 us a read on loopback here, by a stall's length after one). Judged by that, an
+	 * interval the kernel ends went unseen, and the next one's arrival, two intervals
+	 * against one interval's reads, was dropped as another socket's mark: a raise without
+	 * an arrival figure, about one tcp_rmem_raised run in 25. The kernel refreshes from
+	 * the same monotonic clock this reads. */
+	stamp_us = growing ? BT_READ(direct, tp, tcp_mstamp) : bpf_ktime_get_ns() / 1000;
 	measured_us = BT_READ(direct, tp, rcvq_space.time);
 	rtt_us = BT_READ(direct, tp, rcv_rtt_est.rtt_us) >> 3;
 	interval_us = stamp_us - measured_us;
