@@ -3,6 +3,7 @@
 
 #include "tcp_buffer_policy.hpp"
 #include "tcp_buffer_signal.hpp"
+#include "tcp_buffer_unpin_pass.hpp"
 
 #include <cstdint>
 #include <string>
@@ -25,5 +26,8 @@ std::string queueing_hold(const std::string& tunable, const std::string& netns,
 // or the path needs less than one step more. decision.need must be set.
 std::string need_hold(const std::string& tunable, const std::string& netns,
                       const Decision& decision, std::int64_t live_max);
+
+// What an unpin pass after a raise of tcp_rmem[2] from old_max did; pass.grown > 0.
+std::string unpin_report(const std::string& netns, std::int64_t old_max, const UnpinPass& pass);
 
 }  // namespace bpftune::tcp_buffer

@@ -7,6 +7,7 @@
 #include "tcp_buffer_on_demand.hpp"
 #include "tcp_buffer_policy.hpp"
 #include "tcp_buffer_signal.hpp"
+#include "tcp_buffer_unpin.hpp"
 #include "tuner/inbox.hpp"
 
 #include "tcp_buffer.skel.h"
@@ -156,6 +157,8 @@ private:
     void explain_hold(const tcp_buffer::Decision& decision, const tcp_buffer::BufferLimited& limited,
                       std::int64_t live_max, std::uint32_t min_rtt_us, SideState& state);
     void note_memory_limit(const tcp_buffer::MemoryLimit& memory);
+    // After a raise of tcp_rmem[2] from old_max: grows the connections it held.
+    void unpin_receivers(NetnsCookie cookie, std::int64_t old_max);
     // max_age 0: read now. A raise always reads now; a held window may use a recent read.
     tcp_buffer::TcpMemory read_tcp_memory(std::chrono::steady_clock::duration max_age = {});
     const TunableSpec& spec(Side side) const { return tunables_[side == Side::receive ? 0 : 1]; }
@@ -167,6 +170,7 @@ private:
     std::vector<std::string> hooks_;
     // On demand: the per-read receive program while attached, and what it is.
     tcp_buffer::OnDemandProgram per_read_;
+    tcp_buffer::ReceiveUnpinner unpinner_;
     std::chrono::steady_clock::time_point last_receive_need_{};
     TunerContext* context_ = nullptr;
     EventRouter* router_ = nullptr;
@@ -464,7 +468,7 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
     if (decision.verdict == tcp_buffer::Verdict::raise) {
         SysctlValue next = *live;
         next.numbers[2] = decision.step.new_max;
-        actuator.apply(ChangeRequest{
+        const auto outcome = actuator.apply(ChangeRequest{
             .tuner = "tcp_buffer",
             .tunable = &tunable,
             .netns_cookie = limited.netns_cookie,
@@ -473,9 +477,35 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
             .reason = tcp_buffer::raise_reason(limited, decision, min_rtt_us),
             .evidence = tcp_buffer::raise_evidence(limited),
         });
+        if (outcome.status == WriteStatus::applied && limited.side == Side::receive)
+            unpin_receivers(limited.netns_cookie, live->numbers[2]);
     } else {
         explain_hold(decision, limited, live->numbers[2], min_rtt_us, state);
     }
+}
+
+void TcpBufferTuner::unpin_receivers(NetnsCookie cookie, std::int64_t old_max)
+{
+    if (!unpinner_.available())
+        return;
+    auto pass = unpinner_.unpin(context_->actuator.netns(), cookie, old_max);
+    const std::string where = context_->actuator.netns().describe(cookie);
+    if (!pass) {
+        if (!unpinner_.available())
+            log_warning("tcp_buffer: " + pass.error().message() +
+                        "; connections held at an old net.ipv4.tcp_rmem[2] wait for autotuning");
+        else
+            log_debug("tcp_buffer: no unpin pass in netns " + where + ": " +
+                      pass.error().message());
+        return;
+    }
+    if (pass->grown == 0)
+        return;
+    log(Severity::info, tcp_buffer::unpin_report(where, old_max, *pass),
+        {{"BPFTUNE_TUNER", "tcp_buffer"},
+         {"BPFTUNE_TUNABLE", "net.ipv4.tcp_rmem"},
+         {"BPFTUNE_NETNS", where},
+         {"BPFTUNE_CONNECTIONS_GROWN", std::to_string(pass->grown)}});
 }
 
 // Says once per namespace and side why a buffer that hit its ceiling was not raised.
@@ -529,6 +559,8 @@ std::vector<std::string> TcpBufferTuner::statistics() const
     lines.push_back("tcp_buffer: hooks " + join(hooks_));
     if (per_read_.managed())
         lines.push_back("tcp_buffer: the program on every read is " + per_read_.describe());
+    lines.push_back("tcp_buffer: connections held at an old receive ceiling: " +
+                    unpinner_.describe());
     if (skeleton_)
         lines.push_back("tcp_buffer: " + std::to_string(skeleton_->bss->bpftune_lost_events) +
                         " events lost (ring buffer full), " +

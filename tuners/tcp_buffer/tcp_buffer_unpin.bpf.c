@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* tcp_buffer's unpin pass: after net.ipv4.tcp_rmem[2] was raised in a namespace, gives each
+ * connection held at the old ceiling room to grow again.
+ *
+ * Why: the kernel grows a receive buffer only in an interval that read more than the one
+ * before (tcp_rcv_space_adjust). A connection that filled the old ceiling reads the same
+ * window every round trip, so a higher ceiling alone never reaches it: at RTT 100 ms and
+ * 200 Mbit/s one stayed at 6.7 Mbit/s for the 12 s after the raise, until jitter let one
+ * round trip read more (seconds, or never). New connections get the new ceiling at once.
+ *
+ * How: SO_RCVLOWAT set through bpf_setsockopt grows sk_rcvbuf (tcp_set_rcvlowat) without
+ * locking it against autotuning, unlike SO_RCVBUF; the application's low-water mark is put
+ * back at once. Both calls run under the socket lock the iterator holds, so the application
+ * never sees the other mark. The buffer is doubled, one autotuning step: the next round trip
+ * then reads more than the last and the kernel's own autotuning carries on up to the new
+ * ceiling.
+ *
+ * An iterator runs only when user space reads it, in the namespace user space was in when it
+ * created it: nothing here runs on the data path. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "tcp_buffer_demand.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define SOL_SOCKET 1
+#define SO_RCVLOWAT 18
+#define SOCK_RCVBUF_LOCK 2
+#define TCP_ESTABLISHED 1
+
+/* In: the ceiling before the raise. Out: what the pass did. Set and read by user space
+ * around each pass, which runs inside its read(). */
+__u32 unpin_old_max_bytes;
+__u32 unpin_grown;
+__u32 unpin_left_locked;
+__u32 unpin_largest_bytes;
+
+static __always_inline __u8 scaling_ratio_of(const struct tcp_sock *tp)
+{
+	if (!bpf_core_field_exists(tp->scaling_ratio))
+		return TCP_BUFFER_DEFAULT_SCALING_RATIO;
+	return tp->scaling_ratio ? tp->scaling_ratio : TCP_BUFFER_DEFAULT_SCALING_RATIO;
+}
+
+SEC("iter/tcp")
+int bt_unpin_rcvbuf(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *common = ctx->sk_common;
+	struct tcp_sock *tp;
+	struct sock *sk;
+	__u32 rcvbuf, window_bytes, space_bytes;
+	int lowat, kick;
+	__u8 ratio;
+
+	if (!common)
+		return 0;
+	tp = bpf_skc_to_tcp_sock(common);
+	if (!tp)
+		return 0;
+	sk = (struct sock *)tp;
+	if (sk->__sk_common.skc_state != TCP_ESTABLISHED)
+		return 0;
+	rcvbuf = sk->sk_rcvbuf;
+	/* Only buffers the old ceiling held: below it autotuning still grows them. */
+	if (rcvbuf < unpin_old_max_bytes - (unpin_old_max_bytes >> 3))
+		return 0;
+	ratio = scaling_ratio_of(tp);
+	window_bytes = ((__u64)rcvbuf * ratio) >> 8;
+	space_bytes = tp->rcvq_space.space;
+	/* Only connections that filled the window it allows, as the receive programs judge. The
+	 * others (an idle control connection whose default size equals the old ceiling) would
+	 * not use more. */
+	if (tcp_rcvbuf_wanted_bytes(space_bytes, space_bytes, ratio) <= rcvbuf)
+		return 0;
+	/* The application chose its buffer, or clamped its window below it. */
+	if ((BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks) & SOCK_RCVBUF_LOCK) ||
+	    tp->window_clamp < window_bytes - (window_bytes >> 3)) {
+		unpin_left_locked++;
+		return 0;
+	}
+	lowat = sk->sk_rcvlowat;
+	kick = window_bytes * 2;
+	if (bpf_setsockopt(tp, SOL_SOCKET, SO_RCVLOWAT, &kick, sizeof(kick)))
+		return 0;
+	bpf_setsockopt(tp, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat));
+	if ((__u32)sk->sk_rcvbuf > rcvbuf) {
+		unpin_grown++;
+		if ((__u32)sk->sk_rcvbuf > unpin_largest_bytes)
+			unpin_largest_bytes = sk->sk_rcvbuf;
+	}
+	return 0;
+}
