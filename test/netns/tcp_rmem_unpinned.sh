@@ -12,13 +12,20 @@ topo_sysctl b net.ipv4.tcp_rmem="4096 131072 131072"
 port=5211
 topo_exec b iperf3 -s -1 -p "$port" >/dev/null 2>&1 &
 topo_wait_listening b "$port" || fail "iperf3 server did not listen"
-topo_exec a iperf3 -c "$TOPO_B4" -p "$port" -t 16 -i 1 -J >"$TOPO_DIR/transfer.json" 2>&1 &
+topo_exec a iperf3 -c "$TOPO_B4" -p "$port" -t 20 -i 1 -J >"$TOPO_DIR/transfer.json" \
+  2>"$TOPO_DIR/transfer.err" &
 client=$!
 
-# The data connection's receive buffer in B: the largest rb of the connections to port $port.
+# The receive buffer in B of the transfer's data connection: of the connections to $port, the
+# one that received the most (the control connection's buffer is 131072 too, the default).
 rcvbuf_bytes() {
-  topo_exec b ss -tmiH state established "( sport = :$port )" |
-    grep -o 'rb[0-9]*' | tr -d rb | sort -n | tail -n 1
+  topo_exec b ss -tmiH state established "( sport = :$port )" | awk '
+    /skmem:/ {
+      rb = 0; got = 0
+      if (match($0, /skmem:\([^)]*rb[0-9]+/)) { s = substr($0, RSTART, RLENGTH); sub(/.*rb/, "", s); rb = s }
+      if (match($0, /bytes_received:[0-9]+/)) got = substr($0, RSTART + 15, RLENGTH - 15)
+      print got, rb
+    }' | sort -n | tail -n 1 | cut -d ' ' -f 2
 }
 sleep 4
 pinned=$(rcvbuf_bytes)
@@ -26,10 +33,11 @@ pinned=$(rcvbuf_bytes)
 
 bt_start --netns "$TOPO_NS_B"
 grown_entry() { bt_journal BPFTUNE_TUNER=tcp_buffer | jq -c 'select(.BPFTUNE_CONNECTIONS_GROWN)' | grep .; }
-bt_wait_for 12 grown_entry >/dev/null || fail "no journal entry says connections were grown: $(bt_journal BPFTUNE_TUNER=tcp_buffer | jq -r .MESSAGE)"
+bt_wait_for 10 grown_entry >/dev/null || fail "no journal entry says connections were grown: $(bt_journal BPFTUNE_TUNER=tcp_buffer | jq -r .MESSAGE)"
 entry=$(grown_entry | head -n 1)
 [ "$(jq -r .BPFTUNE_NETNS <<<"$entry")" = "$TOPO_NS_B" ] || fail "BPFTUNE_NETNS: $entry"
 [ "$(jq -r .BPFTUNE_CONNECTIONS_GROWN <<<"$entry")" -ge 1 ] || fail "BPFTUNE_CONNECTIONS_GROWN: $entry"
+[ "$(jq -r .BPFTUNE_CONNECTIONS_LEFT <<<"$entry")" -eq 0 ] || fail "BPFTUNE_CONNECTIONS_LEFT: $entry"
 jq -r .MESSAGE <<<"$entry" | grep -q "held at the old net.ipv4.tcp_rmem\[2\] of 128 KiB got room to grow" ||
   fail "MESSAGE: $(jq -r .MESSAGE <<<"$entry")"
 raised=$(bt_sysctl_max "$TOPO_NS_B" net.ipv4.tcp_rmem)
@@ -38,7 +46,7 @@ raised=$(bt_sysctl_max "$TOPO_NS_B" net.ipv4.tcp_rmem)
 sleep 3
 now=$(rcvbuf_bytes)
 [ "${now:-0}" -gt 262144 ] || fail "the transfer's receive buffer is ${now:-none} 3 s after it was grown"
-wait "$client" || fail "iperf3 failed: $(tail -n 5 "$TOPO_DIR/transfer.json")"
+wait "$client" || fail "iperf3 failed: $(tail -n 5 "$TOPO_DIR/transfer.err")"
 # Goodput per second, at the start (held at 128 KiB) and in the last 3 s.
 read -r held last < <(jq -r '[.intervals[].sum.bits_per_second] |
   "\((.[1] + .[2] + .[3]) / 3 | floor) \((.[-1] + .[-2] + .[-3]) / 3 | floor)"' "$TOPO_DIR/transfer.json")

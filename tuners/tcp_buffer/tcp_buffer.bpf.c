@@ -246,13 +246,8 @@ static __always_inline int on_rcv_space_adjust(__u64 sk_address, bool direct, bo
 
 	if (!tp)
 		return 0;
-	/* The grow program runs after the kernel refreshed tcp_mstamp; the per-read one before,
-	 * so its cached tcp_mstamp may be as old as the last packet (the refresh moved it by
-	 * 8 us a read on loopback here, by a stall's length after one). Judged by that, an
-	 * interval the kernel ends went unseen, and the next one's arrival, two intervals
-	 * against one interval's reads, was dropped as another socket's mark: a raise without
-	 * an arrival figure, about one tcp_rmem_raised run in 25. The kernel refreshes from
-	 * the same monotonic clock this reads. */
+	/* The per-read program runs before the kernel refreshes tcp_mstamp (from this clock):
+	 * judged by the stale stamp, an interval the kernel ends went unseen (7ae78ab). */
 	stamp_us = growing ? BT_READ(direct, tp, tcp_mstamp) : bpf_ktime_get_ns() / 1000;
 	measured_us = BT_READ(direct, tp, rcvq_space.time);
 	rtt_us = BT_READ(direct, tp, rcv_rtt_est.rtt_us) >> 3;

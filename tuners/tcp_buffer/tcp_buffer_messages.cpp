@@ -89,18 +89,26 @@ std::string need_hold(const std::string& tunable, const std::string& netns,
     return head + "the path needs " + need + ", less than one step more";
 }
 
-std::string unpin_report(const std::string& netns, std::int64_t old_max, const UnpinPass& pass)
+std::string unpin_report(const std::string& netns, std::int64_t old_max_bytes,
+                         std::int64_t new_max_bytes, const UnpinPass& pass)
 {
-    std::string text = "tcp_buffer: " + std::to_string(pass.grown) +
-                       (pass.grown == 1 ? " connection" : " connections") + " in netns " + netns +
-                       " held at the old net.ipv4.tcp_rmem[2] of " +
-                       format_bytes(static_cast<std::uint64_t>(old_max)) +
-                       " got room to grow: receive buffer doubled (the largest now " +
+    const std::string held = " in netns " + netns + " held at the old net.ipv4.tcp_rmem[2] of " +
+                             format_bytes(static_cast<std::uint64_t>(old_max_bytes));
+    const auto connections = [](unsigned count) {
+        return std::to_string(count) + (count == 1 ? " connection" : " connections");
+    };
+    if (pass.grown == 0)
+        return "tcp_buffer: " + connections(pass.left_locked) + held + " left as " +
+               (pass.left_locked == 1 ? "its application sized it" : "their applications sized them");
+    std::string text = "tcp_buffer: " + connections(pass.grown) + held +
+                       " got room to grow towards the new " +
+                       format_bytes(static_cast<std::uint64_t>(new_max_bytes)) +
+                       ": receive buffer grown up to x2 (the largest now " +
                        format_bytes(pass.largest_bytes) +
                        "), autotuning goes on from there; a higher ceiling alone does not reach "
                        "a connection that reads the same every round trip";
     if (pass.left_locked)
-        text += "; " + std::to_string(pass.left_locked) + " left as their application sized them";
+        text += "; " + std::to_string(pass.left_locked) + " left as their applications sized them";
     return text;
 }
 

@@ -27,7 +27,8 @@ std::string queueing_hold(const std::string& tunable, const std::string& netns,
 std::string need_hold(const std::string& tunable, const std::string& netns,
                       const Decision& decision, std::int64_t live_max);
 
-// What an unpin pass after a raise of tcp_rmem[2] from old_max did; pass.grown > 0.
-std::string unpin_report(const std::string& netns, std::int64_t old_max, const UnpinPass& pass);
+// What an unpin pass after a raise of tcp_rmem[2] did: connections grown, or left alone.
+std::string unpin_report(const std::string& netns, std::int64_t old_max_bytes,
+                         std::int64_t new_max_bytes, const UnpinPass& pass);
 
 }  // namespace bpftune::tcp_buffer

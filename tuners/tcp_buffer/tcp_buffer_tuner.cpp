@@ -79,6 +79,8 @@ constexpr Scenario latency_correlated{
 constexpr Scenario memory_pressure{
     "memory_pressure", "TCP memory is near net.ipv4.tcp_mem pressure; buffers are not raised",
     "a08af788df7b4964b95967488f77f086"};
+// Not a change of a tunable, so not a scenario: the journal entry of an unpin pass.
+constexpr std::string_view receivers_unpinned_id = "2ffb5ff4f01c40e18f0711066f942e0e";
 constexpr std::array scenarios_{rmem_limited, wmem_limited, latency_correlated, memory_pressure};
 
 // TCP memory counters are host-wide, so the daemon's own /proc/net is the right one.
@@ -157,8 +159,9 @@ private:
     void explain_hold(const tcp_buffer::Decision& decision, const tcp_buffer::BufferLimited& limited,
                       std::int64_t live_max, std::uint32_t min_rtt_us, SideState& state);
     void note_memory_limit(const tcp_buffer::MemoryLimit& memory);
-    // After a raise of tcp_rmem[2] from old_max: grows the connections it held.
-    void unpin_receivers(NetnsCookie cookie, std::int64_t old_max);
+    // After a raise of tcp_rmem[2]: grows the connections the old ceiling held.
+    void unpin_receivers(NetnsCookie cookie, std::int64_t old_max_bytes,
+                         std::int64_t new_max_bytes);
     // max_age 0: read now. A raise always reads now; a held window may use a recent read.
     tcp_buffer::TcpMemory read_tcp_memory(std::chrono::steady_clock::duration max_age = {});
     const TunableSpec& spec(Side side) const { return tunables_[side == Side::receive ? 0 : 1]; }
@@ -478,34 +481,38 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
             .evidence = tcp_buffer::raise_evidence(limited),
         });
         if (outcome.status == WriteStatus::applied && limited.side == Side::receive)
-            unpin_receivers(limited.netns_cookie, live->numbers[2]);
+            unpin_receivers(limited.netns_cookie, live->numbers[2], decision.step.new_max);
     } else {
         explain_hold(decision, limited, live->numbers[2], min_rtt_us, state);
     }
 }
 
-void TcpBufferTuner::unpin_receivers(NetnsCookie cookie, std::int64_t old_max)
+void TcpBufferTuner::unpin_receivers(NetnsCookie cookie, std::int64_t old_max_bytes,
+                                     std::int64_t new_max_bytes)
 {
     if (!unpinner_.available())
         return;
-    auto pass = unpinner_.unpin(context_->actuator.netns(), cookie, old_max);
+    auto pass = unpinner_.unpin(context_->actuator.netns(), cookie, old_max_bytes);
     const std::string where = context_->actuator.netns().describe(cookie);
     if (!pass) {
         if (!unpinner_.available())
-            log_warning("tcp_buffer: " + pass.error().message() +
-                        "; connections held at an old net.ipv4.tcp_rmem[2] wait for autotuning");
+            log_notice("tcp_buffer: " + pass.error().message() +
+                       "; connections held at an old net.ipv4.tcp_rmem[2] grow when jitter "
+                       "lets them, or when they reconnect");
         else
             log_debug("tcp_buffer: no unpin pass in netns " + where + ": " +
                       pass.error().message());
         return;
     }
-    if (pass->grown == 0)
+    if (pass->grown == 0 && pass->left_locked == 0)
         return;
-    log(Severity::info, tcp_buffer::unpin_report(where, old_max, *pass),
-        {{"BPFTUNE_TUNER", "tcp_buffer"},
+    log(Severity::info, tcp_buffer::unpin_report(where, old_max_bytes, new_max_bytes, *pass),
+        {{"MESSAGE_ID", std::string(receivers_unpinned_id)},
+         {"BPFTUNE_TUNER", "tcp_buffer"},
          {"BPFTUNE_TUNABLE", "net.ipv4.tcp_rmem"},
          {"BPFTUNE_NETNS", where},
-         {"BPFTUNE_CONNECTIONS_GROWN", std::to_string(pass->grown)}});
+         {"BPFTUNE_CONNECTIONS_GROWN", std::to_string(pass->grown)},
+         {"BPFTUNE_CONNECTIONS_LEFT", std::to_string(pass->left_locked)}});
 }
 
 // Says once per namespace and side why a buffer that hit its ceiling was not raised.

@@ -8,12 +8,13 @@
  * 200 Mbit/s one stayed at 6.7 Mbit/s for the 12 s after the raise, until jitter let one
  * round trip read more (seconds, or never). New connections get the new ceiling at once.
  *
- * How: SO_RCVLOWAT set through bpf_setsockopt grows sk_rcvbuf (tcp_set_rcvlowat) without
- * locking it against autotuning, unlike SO_RCVBUF; the application's low-water mark is put
- * back at once. Both calls run under the socket lock the iterator holds, so the application
- * never sees the other mark. The buffer is doubled, one autotuning step: the next round trip
- * then reads more than the last and the kernel's own autotuning carries on up to the new
- * ceiling.
+ * How: SO_RCVLOWAT set through bpf_setsockopt grows sk_rcvbuf (tcp_set_rcvlowat, reached
+ * from BPF since 6.1) without locking it against autotuning, unlike SO_RCVBUF; the
+ * application's low-water mark is put back at once. The iterator holds the socket lock
+ * across both calls, so recvmsg and the softirq never see the other mark; a poll in between
+ * may, and the second call wakes readers if data waits. The buffer grows by up to one
+ * autotuning step (x2; the kernel caps the mark at half of tcp_rmem[2], in window bytes): the
+ * next round trip then reads more than the last and the kernel's own autotuning carries on.
  *
  * An iterator runs only when user space reads it, in the namespace user space was in when it
  * created it: nothing here runs on the data path. */
@@ -50,8 +51,8 @@ int bt_unpin_rcvbuf(struct bpf_iter__tcp *ctx)
 	struct sock_common *common = ctx->sk_common;
 	struct tcp_sock *tp;
 	struct sock *sk;
-	__u32 rcvbuf, window_bytes, space_bytes;
-	int lowat, kick;
+	__u32 rcvbuf_bytes, window_bytes, space_bytes;
+	int app_lowat_bytes, kick_lowat_bytes;
 	__u8 ratio;
 
 	if (!common)
@@ -62,30 +63,35 @@ int bt_unpin_rcvbuf(struct bpf_iter__tcp *ctx)
 	sk = (struct sock *)tp;
 	if (sk->__sk_common.skc_state != TCP_ESTABLISHED)
 		return 0;
-	rcvbuf = sk->sk_rcvbuf;
+	/* An MPTCP subflow's socket is the MPTCP one: the call would reach MPTCP's handler with
+	 * a plain TCP socket, which some 6.7 and 6.8 kernels mistake for an MPTCP one. */
+	if (bpf_core_field_exists(tp->is_mptcp) && BPF_CORE_READ_BITFIELD_PROBED(tp, is_mptcp))
+		return 0;
+	rcvbuf_bytes = sk->sk_rcvbuf;
 	/* Only buffers the old ceiling held: below it autotuning still grows them. */
-	if (rcvbuf < unpin_old_max_bytes - (unpin_old_max_bytes >> 3))
+	if (rcvbuf_bytes < unpin_old_max_bytes - (unpin_old_max_bytes >> 3))
 		return 0;
 	ratio = scaling_ratio_of(tp);
-	window_bytes = ((__u64)rcvbuf * ratio) >> 8;
+	window_bytes = ((__u64)rcvbuf_bytes * ratio) >> 8;
+	/* The most the connection ever read in a round trip: skip those that never came near
+	 * the window the buffer allows (an iperf3 control connection whose default size equals
+	 * the old ceiling), as the receive programs would. */
 	space_bytes = tp->rcvq_space.space;
-	/* Only connections that filled the window it allows, as the receive programs judge. The
-	 * others (an idle control connection whose default size equals the old ceiling) would
-	 * not use more. */
-	if (tcp_rcvbuf_wanted_bytes(space_bytes, space_bytes, ratio) <= rcvbuf)
+	if (tcp_rcvbuf_wanted_bytes(space_bytes, space_bytes, ratio) <= rcvbuf_bytes)
 		return 0;
-	/* The application chose its buffer, or clamped its window below it. */
+	/* The application chose its buffer, or clamped its window well below it. */
 	if ((BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks) & SOCK_RCVBUF_LOCK) ||
 	    tp->window_clamp < window_bytes - (window_bytes >> 3)) {
 		unpin_left_locked++;
 		return 0;
 	}
-	lowat = sk->sk_rcvlowat;
-	kick = window_bytes * 2;
-	if (bpf_setsockopt(tp, SOL_SOCKET, SO_RCVLOWAT, &kick, sizeof(kick)))
+	app_lowat_bytes = sk->sk_rcvlowat;
+	kick_lowat_bytes = window_bytes * 2;
+	if (bpf_setsockopt(tp, SOL_SOCKET, SO_RCVLOWAT, &kick_lowat_bytes,
+			   sizeof(kick_lowat_bytes)))
 		return 0;
-	bpf_setsockopt(tp, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat));
-	if ((__u32)sk->sk_rcvbuf > rcvbuf) {
+	bpf_setsockopt(tp, SOL_SOCKET, SO_RCVLOWAT, &app_lowat_bytes, sizeof(app_lowat_bytes));
+	if ((__u32)sk->sk_rcvbuf > rcvbuf_bytes) {
 		unpin_grown++;
 		if ((__u32)sk->sk_rcvbuf > unpin_largest_bytes)
 			unpin_largest_bytes = sk->sk_rcvbuf;

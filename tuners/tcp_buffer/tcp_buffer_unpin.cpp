@@ -22,26 +22,33 @@ Result<void> ReceiveUnpinner::load()
 {
     if (link_)
         return {};
-    skeleton_.reset(tcp_buffer_unpin_bpf__open_and_load());
-    if (!skeleton_) {
+    // Before 6.1 bpf_setsockopt sets the mark without calling TCP's handler: nothing grows.
+    if (!kernel_has_kfunc("sk_setsockopt"))
+        return Error{ENOTSUP, "this kernel's bpf_setsockopt cannot grow a receive buffer "
+                              "(before 6.1)"};
+    std::unique_ptr<tcp_buffer_unpin_bpf, UnpinSkeletonDeleter> skeleton(
+        tcp_buffer_unpin_bpf__open_and_load());
+    if (!skeleton) {
         const int code = errno;
         auto reason = take_libbpf_reason();
         return Error{code, "load the tcp_buffer unpin iterator" +
                                (reason.empty() ? "" : " (" + reason + ")")};
     }
-    link_.reset(bpf_program__attach_iter(skeleton_->progs.bt_unpin_rcvbuf, nullptr));
-    if (!link_)
+    BpfLink link(bpf_program__attach_iter(skeleton->progs.bt_unpin_rcvbuf, nullptr));
+    if (!link)
         return errno_error("attach the tcp_buffer unpin iterator");
+    skeleton_ = std::move(skeleton);
+    link_ = std::move(link);
     return {};
 }
 
 Result<UnpinPass> ReceiveUnpinner::unpin(NetnsRegistry& netns, NetnsCookie cookie,
                                          std::int64_t old_max_bytes)
 {
-    if (refused_)
-        return Error{EPERM, "the tcp_buffer unpin iterator was refused before"};
+    if (unavailable_)
+        return Error{ENOTSUP, "the tcp_buffer unpin iterator is unavailable"};
     if (auto loaded = load(); !loaded) {
-        refused_ = true;
+        unavailable_ = true;
         return loaded.error();
     }
     auto& bss = *skeleton_->bss;
@@ -51,14 +58,19 @@ Result<UnpinPass> ReceiveUnpinner::unpin(NetnsRegistry& netns, NetnsCookie cooki
     bss.unpin_left_locked = 0;
     bss.unpin_largest_bytes = 0;
     // The iterator walks the namespace its file was created in: create it inside.
-    UniqueFd iterator;
-    auto entered = netns.run_in(
-        cookie, [&] { iterator.reset(bpf_iter_create(bpf_link__fd(link_.get()))); });
+    int created = -EBADF;  // the fd, or -errno
+    auto entered = netns.run_in(cookie, [&] {
+        created = bpf_iter_create(bpf_link__fd(link_.get()));
+        if (created < 0)
+            created = -errno;
+    });
     if (!entered)
         return entered.error();
-    if (!iterator)
-        return errno_error("create a tcp_buffer unpin iterator");
-    // The program prints nothing: each read runs it over a batch of sockets, until the end.
+    if (created < 0)
+        return Error{-created, "create a tcp_buffer unpin iterator"};
+    UniqueFd iterator(created);
+    // The program prints nothing: each read runs it over a batch of sockets (EAGAIN after a
+    // million of them), until the end.
     std::array<char, 64> sink{};
     for (;;) {
         const ssize_t got = ::read(iterator.get(), sink.data(), sink.size());
@@ -74,8 +86,8 @@ Result<UnpinPass> ReceiveUnpinner::unpin(NetnsRegistry& netns, NetnsCookie cooki
 
 std::string ReceiveUnpinner::describe() const
 {
-    if (refused_)
-        return "refused by the kernel";
+    if (unavailable_)
+        return "unavailable on this kernel";
     if (!link_)
         return "not needed yet";
     return std::to_string(passes_) + (passes_ == 1 ? " pass, " : " passes, ") +

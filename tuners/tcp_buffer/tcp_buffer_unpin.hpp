@@ -1,7 +1,9 @@
 // After tcp_buffer raised net.ipv4.tcp_rmem[2] in a namespace, the connections the old ceiling
 // held get room to grow (see tcp_buffer_unpin.bpf.c). The BPF object is loaded on the first
-// raise; a kernel that refuses it (before 5.12 an iterator may not set socket options) costs
-// this help only, and is not asked again.
+// raise; a kernel that cannot (before 6.1 bpf_setsockopt does not reach TCP's handler) or
+// refuses it costs this help only, and is not asked again. A pass runs in the event loop and
+// takes each socket's lock in turn: on a host of 100k connections it may take milliseconds,
+// once per raise.
 #pragma once
 
 #include "bpf/bpf_handles.hpp"
@@ -25,13 +27,14 @@ struct UnpinSkeletonDeleter {
 class ReceiveUnpinner {
 public:
     // False once the kernel refused the program: callers skip the pass and say nothing.
-    bool available() const { return !refused_; }
+    bool available() const { return !unavailable_; }
 
     // Runs one pass over the namespace's established connections. The first error that is
     // the kernel refusing the program makes it unavailable; a namespace gone is an error too.
     Result<UnpinPass> unpin(NetnsRegistry& netns, NetnsCookie cookie, std::int64_t old_max_bytes);
 
-    // For `bpftune -q tuners`: "not needed yet", "3 passes, 2 connections grown", "refused".
+    // For `bpftune -q tuners`: "not needed yet", "3 passes, 2 connections grown",
+    // "unavailable".
     std::string describe() const;
 
 private:
@@ -39,7 +42,7 @@ private:
 
     std::unique_ptr<tcp_buffer_unpin_bpf, UnpinSkeletonDeleter> skeleton_;
     BpfLink link_;  // after the skeleton: released first
-    bool refused_ = false;
+    bool unavailable_ = false;
     unsigned passes_ = 0;
     unsigned grown_ = 0;
 };

@@ -79,15 +79,18 @@ TEST_CASE("holds explain why nothing was raised")
 
 TEST_CASE("an unpin pass says how many connections grew, from which ceiling, and who was left")
 {
-    CHECK(unpin_report("ns-b", 131072, UnpinPass{.grown = 1, .left_locked = 0,
-                                                 .largest_bytes = 262144}) ==
+    CHECK(unpin_report("ns-b", 131072, 524288,
+                       UnpinPass{.grown = 1, .left_locked = 0, .largest_bytes = 262144}) ==
           "tcp_buffer: 1 connection in netns ns-b held at the old net.ipv4.tcp_rmem[2] of "
-          "128 KiB got room to grow: receive buffer doubled (the largest now 256 KiB), "
-          "autotuning goes on from there; a higher ceiling alone does not reach a connection "
-          "that reads the same every round trip");
-    const auto two = unpin_report("host", 4 << 20, UnpinPass{.grown = 2, .left_locked = 3,
-                                                             .largest_bytes = 8 << 20});
+          "128 KiB got room to grow towards the new 512 KiB: receive buffer grown up to x2 (the "
+          "largest now 256 KiB), autotuning goes on from there; a higher ceiling alone does not "
+          "reach a connection that reads the same every round trip");
+    const auto two = unpin_report("host", 4 << 20, 16 << 20,
+                                  UnpinPass{.grown = 2, .left_locked = 3, .largest_bytes = 8 << 20});
     CHECK(two.starts_with("tcp_buffer: 2 connections in netns host held at the old "
                           "net.ipv4.tcp_rmem[2] of 4.0 MiB"));
-    CHECK(two.ends_with("; 3 left as their application sized them"));
+    CHECK(two.ends_with("; 3 left as their applications sized them"));
+    CHECK(unpin_report("host", 131072, 524288, UnpinPass{.grown = 0, .left_locked = 1}) ==
+          "tcp_buffer: 1 connection in netns host held at the old net.ipv4.tcp_rmem[2] of "
+          "128 KiB left as its application sized it");
 }
