@@ -123,8 +123,8 @@ static __always_inline bool chosen_elsewhere(struct bpf_sock *sk)
 
 	if (!tp)
 		return true;
-	return BPF_CORE_READ_BITFIELD(&tp->inet_conn, icsk_ca_setsockopt) ||
-	       BPF_CORE_READ_BITFIELD(&tp->inet_conn, icsk_ca_dst_locked);
+	return BPF_CORE_READ_BITFIELD(tp, inet_conn.icsk_ca_setsockopt) ||
+	       BPF_CORE_READ_BITFIELD(tp, inet_conn.icsk_ca_dst_locked);
 }
 
 static __always_inline int set_algorithm(struct bpf_sock_ops *ctx, __u32 arm)
