@@ -107,6 +107,12 @@ std::string unpin_report(const std::string& netns, std::int64_t old_max_bytes,
                        format_bytes(pass.largest_bytes) +
                        "), autotuning goes on from there; a higher ceiling alone does not reach "
                        "a connection that reads the same every round trip";
+    if (pass.scale_capped)
+        text += "; " + std::to_string(pass.scale_capped) + " of them cannot use a window above " +
+                format_bytes(pass.scale_cap_bytes) +
+                ": the window scale fixed when they connected (from the larger of "
+                "net.ipv4.tcp_rmem[2] and net.core.rmem_max then) caps them, new connections "
+                "get the new ceiling's";
     if (pass.left_locked)
         text += "; " + std::to_string(pass.left_locked) + " left as their applications sized them";
     return text;

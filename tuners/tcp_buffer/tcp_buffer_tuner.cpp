@@ -492,7 +492,7 @@ void TcpBufferTuner::unpin_receivers(NetnsCookie cookie, std::int64_t old_max_by
 {
     if (!unpinner_.available())
         return;
-    auto pass = unpinner_.unpin(context_->actuator.netns(), cookie, old_max_bytes);
+    auto pass = unpinner_.unpin(context_->actuator.netns(), cookie, old_max_bytes, new_max_bytes);
     const std::string where = context_->actuator.netns().describe(cookie);
     if (!pass) {
         if (!unpinner_.available())
@@ -512,7 +512,8 @@ void TcpBufferTuner::unpin_receivers(NetnsCookie cookie, std::int64_t old_max_by
          {"BPFTUNE_TUNABLE", "net.ipv4.tcp_rmem"},
          {"BPFTUNE_NETNS", where},
          {"BPFTUNE_CONNECTIONS_GROWN", std::to_string(pass->grown)},
-         {"BPFTUNE_CONNECTIONS_LEFT", std::to_string(pass->left_locked)}});
+         {"BPFTUNE_CONNECTIONS_LEFT", std::to_string(pass->left_locked)},
+         {"BPFTUNE_CONNECTIONS_SCALE_CAPPED", std::to_string(pass->scale_capped)}});
 }
 
 // Says once per namespace and side why a buffer that hit its ceiling was not raised.

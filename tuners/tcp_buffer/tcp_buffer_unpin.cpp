@@ -43,7 +43,7 @@ Result<void> ReceiveUnpinner::load()
 }
 
 Result<UnpinPass> ReceiveUnpinner::unpin(NetnsRegistry& netns, NetnsCookie cookie,
-                                         std::int64_t old_max_bytes)
+                                         std::int64_t old_max_bytes, std::int64_t new_max_bytes)
 {
     if (unavailable_)
         return Error{ENOTSUP, "the tcp_buffer unpin iterator is unavailable"};
@@ -51,12 +51,18 @@ Result<UnpinPass> ReceiveUnpinner::unpin(NetnsRegistry& netns, NetnsCookie cooki
         unavailable_ = true;
         return loaded.error();
     }
+    const auto as_u32 = [](std::int64_t bytes) {
+        return static_cast<std::uint32_t>(
+            std::clamp<std::int64_t>(bytes, 0, std::numeric_limits<std::uint32_t>::max()));
+    };
     auto& bss = *skeleton_->bss;
-    bss.unpin_old_max_bytes = static_cast<std::uint32_t>(
-        std::clamp<std::int64_t>(old_max_bytes, 0, std::numeric_limits<std::uint32_t>::max()));
+    bss.unpin_old_max_bytes = as_u32(old_max_bytes);
+    bss.unpin_new_max_bytes = as_u32(new_max_bytes);
     bss.unpin_grown = 0;
     bss.unpin_left_locked = 0;
     bss.unpin_largest_bytes = 0;
+    bss.unpin_scale_capped = 0;
+    bss.unpin_scale_cap_bytes = 0;
     // The iterator walks the namespace its file was created in: create it inside.
     int created = -EBADF;  // the fd, or -errno
     auto entered = netns.run_in(cookie, [&] {
@@ -81,7 +87,11 @@ Result<UnpinPass> ReceiveUnpinner::unpin(NetnsRegistry& netns, NetnsCookie cooki
     }
     ++passes_;
     grown_ += bss.unpin_grown;
-    return UnpinPass{bss.unpin_grown, bss.unpin_left_locked, bss.unpin_largest_bytes};
+    return UnpinPass{.grown = bss.unpin_grown,
+                     .left_locked = bss.unpin_left_locked,
+                     .largest_bytes = bss.unpin_largest_bytes,
+                     .scale_capped = bss.unpin_scale_capped,
+                     .scale_cap_bytes = bss.unpin_scale_cap_bytes};
 }
 
 std::string ReceiveUnpinner::describe() const

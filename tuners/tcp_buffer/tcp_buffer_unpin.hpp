@@ -31,7 +31,8 @@ public:
 
     // Runs one pass over the namespace's established connections. The first error that is
     // the kernel refusing the program makes it unavailable; a namespace gone is an error too.
-    Result<UnpinPass> unpin(NetnsRegistry& netns, NetnsCookie cookie, std::int64_t old_max_bytes);
+    Result<UnpinPass> unpin(NetnsRegistry& netns, NetnsCookie cookie, std::int64_t old_max_bytes,
+                            std::int64_t new_max_bytes);
 
     // For `bpftune -q tuners`: "not needed yet", "3 passes, 2 connections grown",
     // "unavailable".

@@ -9,6 +9,10 @@ struct UnpinPass {
     unsigned grown = 0;               // receive buffers doubled
     unsigned left_locked = 0;         // held, but sized or clamped by their application
     std::uint32_t largest_bytes = 0;  // the largest of them after the pass
+    // Of those grown, how many cannot advertise the window the new ceiling allows: their
+    // window scale was fixed at the handshake. And the smallest such window.
+    unsigned scale_capped = 0;
+    std::uint32_t scale_cap_bytes = 0;
 };
 
 }  // namespace bpftune::tcp_buffer

@@ -90,6 +90,13 @@ TEST_CASE("an unpin pass says how many connections grew, from which ceiling, and
     CHECK(two.starts_with("tcp_buffer: 2 connections in netns host held at the old "
                           "net.ipv4.tcp_rmem[2] of 4.0 MiB"));
     CHECK(two.ends_with("; 3 left as their applications sized them"));
+    CHECK(unpin_report("ns-b", 19 << 20, 30 << 20,
+                       UnpinPass{.grown = 1, .largest_bytes = 22 << 20, .scale_capped = 1,
+                                 .scale_cap_bytes = 8388480})
+              .ends_with("; 1 of them cannot use a window above 8.0 MiB: the window scale fixed "
+                         "when they connected (from the larger of net.ipv4.tcp_rmem[2] and "
+                         "net.core.rmem_max then) caps them, new connections get the new "
+                         "ceiling's"));
     CHECK(unpin_report("host", 131072, 524288, UnpinPass{.grown = 0, .left_locked = 1}) ==
           "tcp_buffer: 1 connection in netns host held at the old net.ipv4.tcp_rmem[2] of "
           "128 KiB left as its application sized it");
