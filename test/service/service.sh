@@ -269,6 +269,13 @@ ns_live_max=$(ct ip netns exec bt-ns sysctl -n net.ipv4.tcp_rmem | awk '{print $
 [ "$ns_live_max" -ge "${ns_new_max:-0}" ] && [ "$ns_live_max" -gt 65536 ] ||
   fail "tcp_rmem max in bt-ns is $ns_live_max, the journal says $ns_new_max"
 step "netns bt-ns: tcp_rmem max 65536 -> $ns_live_max (written through setns by the sandboxed daemon)"
+# After each raise of tcp_rmem, tcp_buffer loads (once) and runs its unpin iterator: the unit's
+# sandbox must not refuse it, or tcp_buffer says so once.
+unpin_refused=$(ct journalctl -b -u bpftune -o cat --no-pager | grep "unpin iterator" || true)
+[ -z "$unpin_refused" ] || fail "the unpin iterator failed under the unit: $unpin_refused"
+unpinned=$(ct journalctl -b -u bpftune -o json --no-pager MESSAGE_ID=2ffb5ff4f01c40e18f0711066f942e0e |
+  jq -r '"\(.BPFTUNE_NETNS): \(.BPFTUNE_CONNECTIONS_GROWN) grown"' | paste -sd ';' -)
+step "unpin passes without complaint; connections grown: ${unpinned:-none this time}"
 
 # The daemon's pid namespace is the container's: its own writes are still its own, and an
 # administrator's write is told by the pid the container knows the writer by.
