@@ -51,25 +51,7 @@ struct {
 	__type(value, __u64);
 } sndbuf_sample_count SEC(".maps");
 
-/* Where each socket near its receive ceiling stood when its last autotuning interval ended:
- * what had arrived (rcv_nxt) and when. The next interval's arrivals are then what the path
- * carried, where the bytes the application read include any backlog it caught up on (at RTT
- * 20 ms an interval read 4.2 MiB, three times what the 500 Mbit/s link can carry). Keyed by
- * the socket's address (raw_tp programs may not use socket storage); a freed and reused
- * address is caught by the checks in arrival_of(). LRU: only sockets near the ceiling are
- * kept, and a socket evicted is measured by its reads as before. */
-struct rcv_mark {
-	__u64 stamp_us;
-	__u32 rcv_nxt;
-	__u32 pad;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u64);
-	__type(value, struct rcv_mark);
-} rcv_marks SEC(".maps");
+#include "tcp_buffer_marks.h"
 
 /* Set by user space while the per-read program is attached: the grow program then stays out
  * of its way, as both would mark the same interval and the second would find no arrival. */

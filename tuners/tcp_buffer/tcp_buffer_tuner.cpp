@@ -307,6 +307,7 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
     links_ = std::move(attached.links);
     hooks_ = std::move(attached.hooks);
     per_read_ = std::move(attached.per_read);
+    unpinner_ = tcp_buffer::ReceiveUnpinner(bpf_map__fd(skeleton_->maps.rcv_marks));
     last_receive_need_ = std::chrono::steady_clock::now();
     context_ = &context;
     router_ = &context.router;
@@ -504,6 +505,10 @@ void TcpBufferTuner::unpin_receivers(NetnsCookie cookie, std::int64_t old_max_by
                       pass.error().message());
         return;
     }
+    log_debug("tcp_buffer: unpin pass in netns " + where + ": " + std::to_string(pass->held) +
+              " at the old ceiling, " + std::to_string(pass->unmarked) +
+              " of them never seen near it, " + std::to_string(pass->refused) +
+              " refused by bpf_setsockopt, " + std::to_string(pass->grown) + " grown");
     if (pass->grown == 0 && pass->left_locked == 0)
         return;
     log(Severity::info, tcp_buffer::unpin_report(where, old_max_bytes, new_max_bytes, *pass),

@@ -23,6 +23,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "tcp_buffer_demand.h"
+#include "tcp_buffer_marks.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -35,6 +36,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  * space around each pass, which runs inside its read(). */
 __u32 unpin_old_max_bytes;
 __u32 unpin_new_max_bytes;
+__u32 unpin_held;		/* at the old ceiling */
+__u32 unpin_unmarked;		/* of those, never seen near it by the receive programs */
+__u32 unpin_refused;		/* bpf_setsockopt said no */
 __u32 unpin_grown;
 __u32 unpin_left_locked;
 __u32 unpin_largest_bytes;
@@ -66,7 +70,8 @@ int bt_unpin_rcvbuf(struct bpf_iter__tcp *ctx)
 	struct sock_common *common = ctx->sk_common;
 	struct tcp_sock *tp;
 	struct sock *sk;
-	__u32 rcvbuf_bytes, window_bytes, space_bytes, scale_cap_bytes;
+	__u32 rcvbuf_bytes, window_bytes, scale_cap_bytes;
+	__u64 key;
 	int app_lowat_bytes, kick_lowat_bytes;
 	__u8 ratio;
 
@@ -86,14 +91,18 @@ int bt_unpin_rcvbuf(struct bpf_iter__tcp *ctx)
 	/* Only buffers the old ceiling held: below it autotuning still grows them. */
 	if (rcvbuf_bytes < unpin_old_max_bytes - (unpin_old_max_bytes >> 3))
 		return 0;
+	unpin_held++;
+	/* Only those the receive programs marked, having seen their demand near the ceiling:
+	 * not an idle connection whose default size equals the old ceiling (iperf3's control
+	 * connection). rcvq_space.space cannot tell: on 6.18 a connection held at 128 KiB and
+	 * reading 82 KiB a round trip had 31 KiB there. */
+	key = (__u64)sk;
+	if (!bpf_map_lookup_elem(&rcv_marks, &key)) {
+		unpin_unmarked++;
+		return 0;
+	}
 	ratio = scaling_ratio_of(tp);
 	window_bytes = ((__u64)rcvbuf_bytes * ratio) >> 8;
-	/* The most the connection ever read in a round trip: skip those that never came near
-	 * the window the buffer allows (an iperf3 control connection whose default size equals
-	 * the old ceiling), as the receive programs would. */
-	space_bytes = tp->rcvq_space.space;
-	if (tcp_rcvbuf_wanted_bytes(space_bytes, space_bytes, ratio) <= rcvbuf_bytes)
-		return 0;
 	/* The application chose its buffer, or clamped its window well below it. */
 	if ((BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks) & SOCK_RCVBUF_LOCK) ||
 	    tp->window_clamp < window_bytes - (window_bytes >> 3)) {
@@ -103,8 +112,10 @@ int bt_unpin_rcvbuf(struct bpf_iter__tcp *ctx)
 	app_lowat_bytes = sk->sk_rcvlowat;
 	kick_lowat_bytes = window_bytes * 2;
 	if (bpf_setsockopt(tp, SOL_SOCKET, SO_RCVLOWAT, &kick_lowat_bytes,
-			   sizeof(kick_lowat_bytes)))
+			   sizeof(kick_lowat_bytes))) {
+		unpin_refused++;
 		return 0;
+	}
 	bpf_setsockopt(tp, SOL_SOCKET, SO_RCVLOWAT, &app_lowat_bytes, sizeof(app_lowat_bytes));
 	if ((__u32)sk->sk_rcvbuf <= rcvbuf_bytes)
 		return 0;

@@ -27,11 +27,14 @@ Result<void> ReceiveUnpinner::load()
         return Error{ENOTSUP, "this kernel's bpf_setsockopt cannot grow a receive buffer "
                               "(before 6.1)"};
     std::unique_ptr<tcp_buffer_unpin_bpf, UnpinSkeletonDeleter> skeleton(
-        tcp_buffer_unpin_bpf__open_and_load());
-    if (!skeleton) {
-        const int code = errno;
+        tcp_buffer_unpin_bpf__open());
+    if (!skeleton)
+        return errno_error("open the tcp_buffer unpin iterator");
+    if (int err = bpf_map__reuse_fd(skeleton->maps.rcv_marks, marks_fd_))
+        return Error{-err, "share the receive marks with the tcp_buffer unpin iterator"};
+    if (int err = tcp_buffer_unpin_bpf__load(skeleton.get())) {
         auto reason = take_libbpf_reason();
-        return Error{code, "load the tcp_buffer unpin iterator" +
+        return Error{-err, "load the tcp_buffer unpin iterator" +
                                (reason.empty() ? "" : " (" + reason + ")")};
     }
     BpfLink link(bpf_program__attach_iter(skeleton->progs.bt_unpin_rcvbuf, nullptr));
@@ -58,6 +61,9 @@ Result<UnpinPass> ReceiveUnpinner::unpin(NetnsRegistry& netns, NetnsCookie cooki
     auto& bss = *skeleton_->bss;
     bss.unpin_old_max_bytes = as_u32(old_max_bytes);
     bss.unpin_new_max_bytes = as_u32(new_max_bytes);
+    bss.unpin_held = 0;
+    bss.unpin_unmarked = 0;
+    bss.unpin_refused = 0;
     bss.unpin_grown = 0;
     bss.unpin_left_locked = 0;
     bss.unpin_largest_bytes = 0;
@@ -87,7 +93,10 @@ Result<UnpinPass> ReceiveUnpinner::unpin(NetnsRegistry& netns, NetnsCookie cooki
     }
     ++passes_;
     grown_ += bss.unpin_grown;
-    return UnpinPass{.grown = bss.unpin_grown,
+    return UnpinPass{.held = bss.unpin_held,
+                     .unmarked = bss.unpin_unmarked,
+                     .refused = bss.unpin_refused,
+                     .grown = bss.unpin_grown,
                      .left_locked = bss.unpin_left_locked,
                      .largest_bytes = bss.unpin_largest_bytes,
                      .scale_capped = bss.unpin_scale_capped,

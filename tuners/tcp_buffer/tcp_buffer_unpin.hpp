@@ -26,6 +26,10 @@ struct UnpinSkeletonDeleter {
 
 class ReceiveUnpinner {
 public:
+    ReceiveUnpinner() = default;  // unavailable: no marks to go by
+    // marks_fd: tcp_buffer's rcv_marks map, kept open by its skeleton for as long as this.
+    explicit ReceiveUnpinner(int marks_fd) : marks_fd_(marks_fd), unavailable_(false) {}
+
     // False once the kernel refused the program: callers skip the pass and say nothing.
     bool available() const { return !unavailable_; }
 
@@ -43,7 +47,8 @@ private:
 
     std::unique_ptr<tcp_buffer_unpin_bpf, UnpinSkeletonDeleter> skeleton_;
     BpfLink link_;  // after the skeleton: released first
-    bool unavailable_ = false;
+    int marks_fd_ = -1;
+    bool unavailable_ = true;
     unsigned passes_ = 0;
     unsigned grown_ = 0;
 };

@@ -6,6 +6,9 @@
 namespace bpftune::tcp_buffer {
 
 struct UnpinPass {
+    unsigned held = 0;                // at the old ceiling
+    unsigned unmarked = 0;            // of those, never seen near it: not touched
+    unsigned refused = 0;             // bpf_setsockopt refused
     unsigned grown = 0;               // receive buffers doubled
     unsigned left_locked = 0;         // held, but sized or clamped by their application
     std::uint32_t largest_bytes = 0;  // the largest of them after the pass
