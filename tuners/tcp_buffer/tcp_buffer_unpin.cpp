@@ -45,15 +45,8 @@ Result<void> ReceiveUnpinner::load()
     return {};
 }
 
-Result<UnpinPass> ReceiveUnpinner::unpin(NetnsRegistry& netns, NetnsCookie cookie,
-                                         std::int64_t old_max_bytes, std::int64_t new_max_bytes)
+void ReceiveUnpinner::start_pass(std::int64_t old_max_bytes, std::int64_t new_max_bytes)
 {
-    if (unavailable_)
-        return Error{ENOTSUP, "the tcp_buffer unpin iterator is unavailable"};
-    if (auto loaded = load(); !loaded) {
-        unavailable_ = true;
-        return loaded.error();
-    }
     const auto as_u32 = [](std::int64_t bytes) {
         return static_cast<std::uint32_t>(
             std::clamp<std::int64_t>(bytes, 0, std::numeric_limits<std::uint32_t>::max()));
@@ -69,6 +62,10 @@ Result<UnpinPass> ReceiveUnpinner::unpin(NetnsRegistry& netns, NetnsCookie cooki
     bss.unpin_largest_bytes = 0;
     bss.unpin_scale_capped = 0;
     bss.unpin_scale_cap_bytes = 0;
+}
+
+Result<UniqueFd> ReceiveUnpinner::create_iterator(NetnsRegistry& netns, NetnsCookie cookie)
+{
     // The iterator walks the namespace its file was created in: create it inside.
     int created = -EBADF;  // the fd, or -errno
     auto entered = netns.run_in(cookie, [&] {
@@ -80,17 +77,43 @@ Result<UnpinPass> ReceiveUnpinner::unpin(NetnsRegistry& netns, NetnsCookie cooki
         return entered.error();
     if (created < 0)
         return Error{-created, "create a tcp_buffer unpin iterator"};
-    UniqueFd iterator(created);
-    // The program prints nothing: each read runs it over a batch of sockets (EAGAIN after a
-    // million of them), until the end.
+    return UniqueFd(created);
+}
+
+namespace {
+
+// The program prints nothing: each read runs it over a batch of sockets (EAGAIN after a
+// million of them), until the end.
+Result<void> run_to_end(const UniqueFd& iterator)
+{
     std::array<char, 64> sink{};
     for (;;) {
         const ssize_t got = ::read(iterator.get(), sink.data(), sink.size());
         if (got == 0)
-            break;
+            return {};
         if (got < 0 && errno != EINTR && errno != EAGAIN)
             return errno_error("run the tcp_buffer unpin iterator");
     }
+}
+
+}  // namespace
+
+Result<UnpinPass> ReceiveUnpinner::unpin(NetnsRegistry& netns, NetnsCookie cookie,
+                                         std::int64_t old_max_bytes, std::int64_t new_max_bytes)
+{
+    if (unavailable_)
+        return Error{ENOTSUP, "the tcp_buffer unpin iterator is unavailable"};
+    if (auto loaded = load(); !loaded) {
+        unavailable_ = true;
+        return loaded.error();
+    }
+    start_pass(old_max_bytes, new_max_bytes);
+    auto iterator = create_iterator(netns, cookie);
+    if (!iterator)
+        return iterator.error();
+    if (auto ran = run_to_end(*iterator); !ran)
+        return ran.error();
+    const auto& bss = *skeleton_->bss;
     ++passes_;
     grown_ += bss.unpin_grown;
     return UnpinPass{.held = bss.unpin_held,

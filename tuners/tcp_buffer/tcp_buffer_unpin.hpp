@@ -8,6 +8,7 @@
 
 #include "bpf/bpf_handles.hpp"
 #include "core/error.hpp"
+#include "core/unique_fd.hpp"
 #include "netns/netns_registry.hpp"
 #include "tcp_buffer_unpin_pass.hpp"
 
@@ -44,6 +45,9 @@ public:
 
 private:
     Result<void> load();
+    // Sets the pass's inputs and zeroes its counts in the program's .bss.
+    void start_pass(std::int64_t old_max_bytes, std::int64_t new_max_bytes);
+    Result<UniqueFd> create_iterator(NetnsRegistry& netns, NetnsCookie cookie);
 
     std::unique_ptr<tcp_buffer_unpin_bpf, UnpinSkeletonDeleter> skeleton_;
     BpfLink link_;  // after the skeleton: released first
