@@ -128,21 +128,32 @@ bench_daemon_stop() {
 # what it costs after that, so runs that measure its cost start from there. --quick asks once
 # and goes on (its figures are a smoke test; the wait is most of a quick run's daemon time).
 bench_daemon_settle() {
-  local deadline=$((SECONDS + 30))
-  while _bench_daemon_unsettled; do
-    if [ "${BENCH_QUICK:-0}" = 1 ]; then
+  local deadline=$((SECONDS + 30)) state
+  while state=$(_bench_daemon_state) && [ "$state" != settled ]; do
+    if [ "${BENCH_QUICK:-0}" = 1 ] && [ "$state" = unsettled ]; then
       bench_note "Quick run: daemons measured without waiting for tcp_buffer to detach its start-up program (up to 10 s)."
       return 0
     fi
-    [ "$SECONDS" -lt "$deadline" ] || bench_die "bpftune kept its start-up programs for 30 s"
+    [ "$SECONDS" -lt "$deadline" ] || {
+      [ "$state" = silent ] && bench_die "bpftune did not answer -q tuners for 30 s"
+      bench_die "bpftune kept its start-up programs for 30 s"
+    }
     sleep 0.5
   done
 }
 
-_bench_daemon_unsettled() {
-  BPFTUNE_RUN_DIR=$BENCH_DAEMON_DIR/run timeout 10 "$BPFTUNE" -q tuners --json 2>/dev/null |
-    jq -e '[.tuners[].statistics[]? | select(test("program on every read is attached"))] | length > 0' \
-      >/dev/null
+# settled, unsettled (the program on every read still attached), or silent (no answer: a
+# daemon that answers no query is not measured as if it had settled).
+_bench_daemon_state() {
+  local reply
+  reply=$(BPFTUNE_RUN_DIR=$BENCH_DAEMON_DIR/run timeout 10 "$BPFTUNE" -q tuners --json 2>/dev/null) ||
+    { echo silent; return 0; }
+  if jq -e '[.tuners[].statistics[]? | select(test("program on every read is attached"))] | length > 0' \
+    <<<"$reply" >/dev/null; then
+    echo unsettled
+  else
+    echo settled
+  fi
 }
 
 # The names of the running daemon's active tuners, for the notes.

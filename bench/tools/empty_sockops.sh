@@ -6,8 +6,11 @@
 #
 #   sudo bench/tools/interleaved_profile.sh none BPFTUNE=bench/tools/empty_sockops.sh X=1,--allow,tcp_cong
 set -euo pipefail
-# A stand-in answers no queries (bench_daemon_settle asks "-q tuners"): nothing to wait for.
-[ "${1:-}" != -q ] || exit 1
+# bench_daemon_settle asks "-q tuners --json": a stand-in has no tuners, so nothing to wait for.
+if [ "${1:-}" = -q ]; then
+  echo '{"tuners": []}'
+  exit 0
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 cgroup_root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 [ -n "$cgroup_root" ] || { echo "empty_sockops: no cgroup v2 mount" >&2; exit 1; }
