@@ -18,10 +18,20 @@
 BT_LIB=${BT_LIB:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 BPFTUNE=${BPFTUNE:-$BT_LIB/../../build/src/bpftune}
 BT_PID=""
-# Tests never touch the real /var/lib/bpftune.
-export BPFTUNE_RUN_DIR=${BPFTUNE_RUN_DIR:-$(mktemp -d /tmp/bpftune-test-run.XXXXXX)}
-export BPFTUNE_STATE_DIR=${BPFTUNE_STATE_DIR:-$(mktemp -d /tmp/bpftune-test-state.XXXXXX)}
+# Tests never touch the real /var/lib/bpftune. What is made here goes at the end
+# (bt_stop_quietly); BT_MADE_DIRS is exported so that the run beside a private journal, which
+# inherits the directories, removes them.
+if [ -z "${BPFTUNE_RUN_DIR:-}" ]; then
+  BPFTUNE_RUN_DIR=$(mktemp -d /tmp/bpftune-test-run.XXXXXX)
+  BT_MADE_DIRS="${BT_MADE_DIRS:-} $BPFTUNE_RUN_DIR"
+fi
+if [ -z "${BPFTUNE_STATE_DIR:-}" ]; then
+  BPFTUNE_STATE_DIR=$(mktemp -d /tmp/bpftune-test-state.XXXXXX)
+  BT_MADE_DIRS="${BT_MADE_DIRS:-} $BPFTUNE_STATE_DIR"
+fi
+export BPFTUNE_RUN_DIR BPFTUNE_STATE_DIR BT_MADE_DIRS
 BT_LOG=""
+_bt_logs=()
 BT_STATUS=""
 
 skip() {
@@ -70,6 +80,7 @@ _bt_started() {
 
 bt_start() {
   BT_LOG=$(mktemp /tmp/bpftune-test-log.XXXXXX)
+  _bt_logs+=("$BT_LOG")
   "$BPFTUNE" -s "$@" >"$BT_LOG" 2>&1 &
   BT_PID=$!
   if declare -F topo_on_down >/dev/null; then
@@ -138,9 +149,13 @@ bt_check_per_read_attachment() {
   fi
 }
 
+# At the end of a test: stops the daemon and removes its logs and the directories made above.
 bt_stop_quietly() {
   [ -n "$BT_PID" ] && { _bt_terminate; wait "$BT_PID" 2>/dev/null; }
   BT_PID=""
+  [ "${#_bt_logs[@]}" -eq 0 ] || rm -f -- "${_bt_logs[@]}"
+  # shellcheck disable=SC2086 # a list of mktemp paths, without spaces
+  [ -z "${BT_MADE_DIRS:-}" ] || rm -rf -- $BT_MADE_DIRS
   return 0
 }
 
