@@ -9,6 +9,7 @@ cleanup() { for n in $(ip netns list | awk -v p="$prefix" 'index($1, p) == 1 {pr
 trap 'bt_stop_quietly; cleanup' EXIT
 
 bt_start -d
+trap 'bt_stop_quietly; cleanup' EXIT  # bt_start set its own
 fds() { find "/proc/$BT_PID/fd" -mindepth 1 -printf '%l\n' | grep -vcx 'anon_inode:bpf_link'; }
 before=$(fds)
 for i in $(seq 1000); do
