@@ -94,7 +94,7 @@ bool kernel_has_raw_tracepoint(std::string_view name)
     return kernel_btf_has("btf_trace_" + std::string(name), BTF_KIND_TYPEDEF) != 0;
 }
 
-bool kernel_has_kfunc(std::string_view name)
+bool kernel_has_function(std::string_view name)
 {
     return kernel_btf_has(std::string(name), BTF_KIND_FUNC) == 1;
 }

@@ -45,8 +45,9 @@ Result<BpfLink> attach_program(bpf_program* program);
 // paths older kernels take.
 bool kernel_has_raw_tracepoint(std::string_view name);
 
-// Whether the running kernel has a kfunc (a kernel function BPF programs may call) of that
-// name, from its BTF.
-bool kernel_has_kfunc(std::string_view name);
+// Whether the running kernel has a function of that name, from its BTF: a kfunc (a kernel
+// function BPF programs may call, such as bpf_rdonly_cast), or any other that tells which
+// code the kernel has (sk_setsockopt: 6.1 and later).
+bool kernel_has_function(std::string_view name);
 
 }  // namespace bpftune

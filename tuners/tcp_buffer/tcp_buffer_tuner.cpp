@@ -44,7 +44,7 @@ bool probe_reads_requested()
 
 ReadMethod read_method()
 {
-    return !probe_reads_requested() && kernel_has_kfunc("bpf_rdonly_cast") ? ReadMethod::direct
+    return !probe_reads_requested() && kernel_has_function("bpf_rdonly_cast") ? ReadMethod::direct
                                                                             : ReadMethod::probe;
 }
 

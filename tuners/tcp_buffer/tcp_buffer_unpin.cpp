@@ -23,7 +23,7 @@ Result<void> ReceiveUnpinner::load()
     if (link_)
         return {};
     // Before 6.1 bpf_setsockopt sets the mark without calling TCP's handler: nothing grows.
-    if (!kernel_has_kfunc("sk_setsockopt"))
+    if (!kernel_has_function("sk_setsockopt"))
         return Error{ENOTSUP, "this kernel's bpf_setsockopt cannot grow a receive buffer "
                               "(before 6.1)"};
     std::unique_ptr<tcp_buffer_unpin_bpf, UnpinSkeletonDeleter> skeleton(
