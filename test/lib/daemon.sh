@@ -78,6 +78,15 @@ _bt_started() {
   grep -q "bpftune started" "$BT_LOG" 2>/dev/null || ! kill -0 "$BT_PID" 2>/dev/null
 }
 
+# Without a topology: stops the daemon at exit, before whatever the test's own EXIT trap does
+# (a test may set one before bt_start, or after it to replace this).
+_bt_stop_on_exit() {
+  local current=""
+  [ -z "$(trap -p EXIT)" ] || { eval "set -- $(trap -p EXIT)"; current=$3; }
+  case "$current" in bt_stop_quietly*) return 0 ;; esac
+  trap "bt_stop_quietly${current:+; $current}" EXIT
+}
+
 bt_start() {
   BT_LOG=$(mktemp /tmp/bpftune-test-log.XXXXXX)
   _bt_logs+=("$BT_LOG")
@@ -86,7 +95,7 @@ bt_start() {
   if declare -F topo_on_down >/dev/null; then
     topo_on_down "bt_stop_quietly"
   else
-    trap bt_stop_quietly EXIT
+    _bt_stop_on_exit
   fi
   bt_wait_for 15 _bt_started || fail "bpftune did not start within 15 s"
   kill -0 "$BT_PID" 2>/dev/null || fail "bpftune exited during start-up"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What a user sees on the command line: support report, version, help, and bad input.
 source "$BT_LIB/daemon.sh"
+trap bt_stop_quietly EXIT  # it never starts the daemon: this removes what daemon.sh made
 [ -x "$BPFTUNE" ] || skip "bpftune is not built"
 
 expect_usage_error() {

@@ -6,10 +6,9 @@ source "$BT_LIB/daemon.sh"
 bt_require_bpf
 prefix=bpftune-many-$$
 cleanup() { for n in $(ip netns list | awk -v p="$prefix" 'index($1, p) == 1 {print $1}'); do ip netns del "$n"; done; }
-trap 'bt_stop_quietly; cleanup' EXIT
+trap cleanup EXIT
 
 bt_start -d
-trap 'bt_stop_quietly; cleanup' EXIT  # bt_start set its own
 fds() { find "/proc/$BT_PID/fd" -mindepth 1 -printf '%l\n' | grep -vcx 'anon_inode:bpf_link'; }
 before=$(fds)
 for i in $(seq 1000); do

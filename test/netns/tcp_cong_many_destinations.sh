@@ -30,7 +30,6 @@ server=$!
 bt_wait_for 5 eval 'ip netns exec "$y" ss -Hltn "sport = :5301" | grep -q .' || fail "no server in $y"
 
 bt_start --netns "$x" --netns "$y"
-trap cleanup EXIT  # bt_start set its own
 connected=$(ip netns exec "$x" python3 "$tool" connect-many 10.77.0.1 10000 5301 | jq .connected)
 [ "$connected" -eq 10000 ] || fail "only $connected of 10000 connections were made"
 
