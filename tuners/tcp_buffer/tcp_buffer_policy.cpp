@@ -8,6 +8,7 @@ extern "C" {
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace bpftune::tcp_buffer {
 
@@ -54,6 +55,17 @@ std::optional<Need> path_need(const Delivery& delivery, std::uint32_t min_rtt_us
     need.still_growing = static_cast<std::uint64_t>(delivery.copied_bytes) * 2 >=
                          static_cast<std::uint64_t>(delivery.previous_bytes) * 3;
     return need;
+}
+
+std::optional<std::uint64_t> fill_time_us(const Delivery& delivery, std::uint64_t bytes)
+{
+    const bool arrival_known = delivery.arrived_bytes && delivery.arrival_interval_us;
+    const std::uint64_t arrived = arrival_known ? delivery.arrived_bytes : delivery.copied_bytes;
+    const std::uint64_t over_us =
+        arrival_known ? delivery.arrival_interval_us : delivery.interval_us;
+    if (!arrived || !over_us)
+        return std::nullopt;
+    return bytes * over_us / arrived;
 }
 
 std::optional<Step> next_buffer_max(std::int64_t current_max, const std::optional<Need>& need,
@@ -150,24 +162,43 @@ Decision decide_raise(const RaiseInputs& in)
     const auto need =
         in.delivery ? path_need(*in.delivery, in.min_rtt_us ? in.min_rtt_us : in.rtt_us, in.live_max)
                     : std::nullopt;
-    // A window not yet full says nothing while slow start still doubles it; once steady, it
-    // is what the path carries.
-    if (need && !need->window_full) {
-        if (need->still_growing)
-            return {Verdict::still_growing, {}, need};
-        if (static_cast<double>(need->bytes) <
-            static_cast<double>(in.live_max) * in.growth.min_factor)
-            return {Verdict::nearly_enough, {}, need};
+    // The lowest RTT tells the path's own window from a queue. Where data arrives so fast that
+    // a full ceiling holds under harmless_queue_us of it, no queue worth avoiding can form;
+    // what limits is the cycle of the sender waiting for the reader to open the window, and
+    // what arrived over one interval (at least an RTT, up to the read that ended it) is the
+    // window that cycle needs.
+    std::optional<Need> short_queue_need;
+    std::uint64_t ceiling_fill_us = 0;
+    if (in.delivery) {
+        const auto in_flight =
+            path_need(*in.delivery, std::numeric_limits<std::uint32_t>::max(), in.live_max);
+        const auto fill_us = fill_time_us(*in.delivery, static_cast<std::uint64_t>(in.live_max));
+        if (in_flight && in_flight->window_full && fill_us && *fill_us <= harmless_queue_us) {
+            short_queue_need = in_flight;
+            ceiling_fill_us = *fill_us;
+        }
     }
-    if (in.min_rtt_us && in.rtt_us > in.min_rtt_us * queueing_rtt_factor)
-        return {Verdict::path_queueing, {}, need};
+    if (!short_queue_need) {
+        // A window not yet full says nothing while slow start still doubles it; once steady,
+        // it is what the path carries.
+        if (need && !need->window_full) {
+            if (need->still_growing)
+                return {Verdict::still_growing, {}, need};
+            if (static_cast<double>(need->bytes) <
+                static_cast<double>(in.live_max) * in.growth.min_factor)
+                return {Verdict::nearly_enough, {}, need};
+        }
+        if (in.min_rtt_us && in.rtt_us > in.min_rtt_us * queueing_rtt_factor)
+            return {Verdict::path_queueing, {}, need};
+    }
     if (in.buffer_vs_rtt && in.buffer_vs_rtt->samples() >= correlation_min_samples &&
         in.buffer_vs_rtt->coefficient() > latency_correlation_threshold)
         return {Verdict::latency_correlated, {}, need};
-    auto step = next_buffer_max(in.live_max, need, in.hard_max, in.growth);
+    auto step = next_buffer_max(in.live_max, short_queue_need ? short_queue_need : need,
+                                in.hard_max, in.growth);
     if (!step)
         return {Verdict::at_hard_limit, {}, need};
-    return {Verdict::raise, *step, need};
+    return {Verdict::raise, *step, need, short_queue_need, ceiling_fill_us};
 }
 
 PeerPaths::Path& PeerPaths::entry(const std::string& peer)

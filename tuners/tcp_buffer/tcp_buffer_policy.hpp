@@ -24,6 +24,10 @@ constexpr std::size_t correlation_min_samples = 10;
 constexpr double latency_correlation_threshold = 0.75;
 // RTT this far above the path's lowest means a queue is building: the path is full.
 constexpr double queueing_rtt_factor = 1.25;
+// A queue this short harms nobody (CoDel's target delay). Where data arrives so fast that a
+// full ceiling holds no more than this, the RTT rising above its lowest is the hosts' own
+// latency (loopback, a LAN, a busy CPU), and a larger window is what the connection lacks.
+constexpr std::uint64_t harmless_queue_us = 5000;
 
 // The highest value bpftune will ever write to tcp_rmem[2] / tcp_wmem[2] on this machine.
 std::int64_t hard_max_bytes(std::int64_t ram_bytes);
@@ -72,6 +76,9 @@ struct Need {
 // Nothing when the event does not say (send side) or the interval is not measured.
 std::optional<Need> path_need(const Delivery& delivery, std::uint32_t min_rtt_us,
                               std::int64_t ceiling);
+
+// How long data arriving at the delivery's rate takes to fill `bytes` (nothing: rate unknown).
+std::optional<std::uint64_t> fill_time_us(const Delivery& delivery, std::uint64_t bytes);
 
 enum class Basis {
     headroom,  // the window was full: the path may carry more, so twice this interval's need
@@ -133,7 +140,12 @@ struct RaiseInputs {
 struct Decision {
     Verdict verdict;
     Step step{};                // for raise
-    std::optional<Need> need{};
+    std::optional<Need> need{};  // at the path's lowest RTT
+    // Set when what arrived over one interval filled the window the ceiling allows and a full
+    // ceiling holds no more than harmless_queue_us of it: the raise went on this need (the
+    // interval's window), whatever the lowest RTT said.
+    std::optional<Need> short_queue_need{};
+    std::uint64_t ceiling_fill_us = 0;  // with short_queue_need: how long a full ceiling holds
 };
 
 Decision decide_raise(const RaiseInputs& in);

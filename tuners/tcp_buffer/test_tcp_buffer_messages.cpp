@@ -42,6 +42,23 @@ TEST_CASE("a raise says what was limited, towards whom, why this value, and the 
     CHECK(raise_reason(limited, need, 100000).ends_with(
         "hit the maximum; raised to what the path needs, and one smallest step more: 3.0 MiB, twice the 900 KiB they "
         "delivered per 100 ms (the path's lowest RTT)"));
+    Decision short_queue{.verdict = Verdict::raise,
+                         .step = {.new_max = 57344, .basis = Basis::headroom},
+                         .need = Need{.bytes = 6 * 1024, .window_bytes = 3 * 1024},
+                         .short_queue_need = Need{.measured_window_bytes = 12 * 1024,
+                                                  .measured_bytes = 27 * 1024,
+                                                  .window_full = true},
+                         .ceiling_fill_us = 26};
+    auto loopback = limited;
+    loopback.peer = "127.0.0.1";
+    loopback.rtt_us = 7;
+    loopback.arrived_bytes = 12 * 1024;
+    loopback.arrival_interval_us = 20;
+    CHECK(raise_reason(loopback, short_queue, 6) ==
+          "receive buffers of connections to 127.0.0.1 hit the maximum; each interval filled the "
+          "window it allows, and a full ceiling holds only 26 us of what arrives, too short a "
+          "queue to matter: twice their need of 27 KiB, twice the 12 KiB that arrived in 20 us "
+          "(RTT 7 us)");
     CHECK(raise_evidence(limited) ==
           "autotuning wanted 2.0 MiB; read 900 KiB in 100 ms (before: 600 KiB), RTT 100 ms, "
           "scaling ratio 128/256");

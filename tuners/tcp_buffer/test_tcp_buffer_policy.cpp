@@ -208,6 +208,54 @@ TEST_CASE("the decision: stale events, memory pressure and latency correlation s
     CHECK(decide_raise(send).step.basis == Basis::unknown);
 }
 
+TEST_CASE("where a full ceiling drains in under 5 ms, an interval that fills the window is raised")
+{
+    // Loopback at a 16 KiB ceiling, as bpftune saw it: 12 KiB arrive in each 20 us interval
+    // while the receiver's RTT is 7 us (lowest 6 us); the rest of the cycle is the sender
+    // waiting for the reader to open the window. Judged by the lowest RTT the path carries
+    // 3 KiB and needs nothing more, yet 64 KiB carry 4 times as much here.
+    RaiseInputs in{.live_max = 16 * kib, .observed_max = 16 * kib,
+                   .delivery = Delivery{.copied_bytes = 12 * kib, .previous_bytes = 18 * kib,
+                                        .interval_us = 20, .arrived_bytes = 12 * kib,
+                                        .arrival_interval_us = 20, .scaling_ratio = 225},
+                   .hard_max = 64 * mib, .growth = growth_for(4), .rtt_us = 7, .min_rtt_us = 6};
+    auto decision = decide_raise(in);
+    REQUIRE(decision.verdict == Verdict::raise);
+    REQUIRE(decision.short_queue_need);
+    CHECK(decision.ceiling_fill_us == 16 * kib * 20 / (12 * kib));
+    CHECK(decision.short_queue_need->measured_window_bytes == 12 * kib);
+    CHECK(decision.step.basis == Basis::headroom);
+    const auto twice_need = 2 * tcp_rcvbuf_wanted_bytes(12 * kib, 12 * kib, 225);
+    CHECK(decision.step.new_max ==
+          static_cast<std::int64_t>((twice_need + page_bytes - 1) / page_bytes * page_bytes));
+    CHECK(decision.need->window_bytes < 4 * kib);  // the lowest RTT's view, which held it
+
+    // An interval that does not fill the window: the usual holds.
+    auto partial = in;
+    partial.delivery->arrived_bytes = partial.delivery->copied_bytes = 4 * kib;
+    CHECK(decide_raise(partial).verdict == Verdict::nearly_enough);
+    CHECK_FALSE(decide_raise(partial).short_queue_need);
+
+    // 100 Mbit/s through a queue (RTT 30 ms, lowest 10 ms): a full 256 KiB ceiling holds
+    // 21 ms of what arrives, a queue worth avoiding, so the queue still holds the raise.
+    RaiseInputs slow{.live_max = 256 * kib, .observed_max = 256 * kib,
+                     .delivery = Delivery{.copied_bytes = 375000, .previous_bytes = 370000,
+                                          .interval_us = 30000, .arrived_bytes = 375000,
+                                          .arrival_interval_us = 30000, .scaling_ratio = 170},
+                     .hard_max = 64 * mib, .growth = growth_for(4), .rtt_us = 30000,
+                     .min_rtt_us = 10000};
+    CHECK(decide_raise(slow).verdict == Verdict::path_queueing);
+    CHECK(*fill_time_us(*slow.delivery, 256 * kib) == 256 * kib * 30000 / 375000);
+    // Rising latency with the buffer still stops it.
+    bpftune::Correlation rising;
+    for (int i = 0; i < 12; ++i)
+        rising.add(16384.0 * (i + 1), 6.0 + i * 4);
+    in.buffer_vs_rtt = &rising;
+    CHECK(decide_raise(in).verdict == Verdict::latency_correlated);
+    // No rate, no fill time.
+    CHECK_FALSE(fill_time_us(Delivery{}, 64 * kib));
+}
+
 TEST_CASE("the path's window is what arrived over an interval, not a backlog read at once")
 {
     // Bench, RTT 20 ms, 500 Mbit/s (1.25 MB per RTT): the application caught up and read
