@@ -166,10 +166,11 @@ Decision decide_raise(const RaiseInputs& in)
     // a full ceiling holds under harmless_queue_us of it, no queue worth avoiding can form;
     // what limits is the cycle of the sender waiting for the reader to open the window, and
     // what arrived over one interval (at least an RTT, up to the read that ended it) is the
-    // window that cycle needs.
+    // window that cycle needs. Only under cheap_ceiling_bytes: above it, memory counts, and a
+    // fast stream near the kernel's own 6 MiB needs the path's evidence like any other.
     std::optional<Need> short_queue_need;
     std::uint64_t ceiling_fill_us = 0;
-    if (in.delivery) {
+    if (in.delivery && in.live_max < cheap_ceiling_bytes) {
         const auto in_flight =
             path_need(*in.delivery, std::numeric_limits<std::uint32_t>::max(), in.live_max);
         const auto fill_us = fill_time_us(*in.delivery, static_cast<std::uint64_t>(in.live_max));

@@ -236,6 +236,17 @@ TEST_CASE("where a full ceiling drains in under 5 ms, an interval that fills the
     CHECK(decide_raise(partial).verdict == Verdict::nearly_enough);
     CHECK_FALSE(decide_raise(partial).short_queue_need);
 
+    // At 4 MiB and above memory counts: a fast stream over veth at 6 MiB (5.6 GB/s, 3 MB per
+    // 500 us interval) needs the path's evidence, and by the lowest RTT it has enough.
+    RaiseInputs veth{.live_max = 6 * mib, .observed_max = 6 * mib,
+                     .delivery = Delivery{.copied_bytes = 3000000, .previous_bytes = 3000000,
+                                          .interval_us = 500, .arrived_bytes = 3000000,
+                                          .arrival_interval_us = 500, .scaling_ratio = 240},
+                     .hard_max = 64 * mib, .growth = growth_for(4), .rtt_us = 500,
+                     .min_rtt_us = 50};
+    CHECK(decide_raise(veth).verdict == Verdict::nearly_enough);
+    CHECK(*fill_time_us(*veth.delivery, 6 * mib) < harmless_queue_us);
+
     // 100 Mbit/s through a queue (RTT 30 ms, lowest 10 ms): a full 256 KiB ceiling holds
     // 21 ms of what arrives, a queue worth avoiding, so the queue still holds the raise.
     RaiseInputs slow{.live_max = 256 * kib, .observed_max = 256 * kib,
