@@ -50,8 +50,6 @@ struct tcp_cong_sock {
 	__u64 acked_at_start;
 	__u32 arm;
 	__u32 exploring;	/* given another algorithm than the preferred one */
-	__u32 retrans_at_start;	/* the handshake's retransmissions are not the path's loss */
-	__u32 pad;
 };
 
 struct {
@@ -60,6 +58,15 @@ struct {
 	__type(key, int);
 	__type(value, struct tcp_cong_sock);
 } sock_arms SEC(".maps");
+
+/* Per connection that retransmitted while tcp_cong follows its loss: what the loss rule counts
+ * (tcp_cong_loss_count). Made at its first retransmission, so a clean connection costs none. */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct tcp_cong_loss);
+} sock_losses SEC(".maps");
 
 /* Read by user space, summed over the CPUs (see enum tcp_cong_count). */
 struct {
@@ -328,7 +335,6 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 	s->acked_at_start = ctx->bytes_acked;
 	s->arm = arm;
 	s->exploring = exploring;
-	s->retrans_at_start = ctx->total_retrans;
 	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_STATE_CB_FLAG |
 					       retransmit_flag(arm, exploring));
 }
@@ -338,16 +344,33 @@ static __always_inline void stop_retransmit_callbacks(struct bpf_sock_ops *ctx)
 	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags & ~BPF_SOCK_OPS_RETRANS_CB_FLAG);
 }
 
-/* The loss rule for a connection not learned from: it has no state, so its retransmissions
- * count from its SYN, and it is never exploring. Its algorithm is read only when the rule
- * holds; one tcp_cong did not give it (an application's) is let go. */
-static __always_inline void on_retransmit_unlearned(struct bpf_sock_ops *ctx)
+/* The connection's loss beyond its first episode, or NULL while this retransmission does not
+ * count (it belongs to the first episode, or there is no memory to tell). */
+static __always_inline struct tcp_cong_loss *counted_loss(struct bpf_sock_ops *ctx,
+							  struct bpf_sock *sk)
+{
+	struct tcp_cong_loss *loss =
+		bpf_sk_storage_get(&sock_losses, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+
+	if (!loss || !tcp_cong_loss_count(loss, ctx->args[0], ctx->args[1], ctx->snd_nxt,
+					  ctx->segs_out))
+		return NULL;
+	return loss;
+}
+
+/* The loss rule for a connection not learned from, never exploring. Its algorithm is read
+ * only when the rule holds; one tcp_cong did not give it (an application's) is let go. */
+static __always_inline void on_retransmit_unlearned(struct bpf_sock_ops *ctx, struct bpf_sock *sk)
 {
 	struct tcp_cong_key key = {};
 	struct tcp_cong_destination *d;
+	struct tcp_cong_loss *loss;
 	__u32 arm;
 
-	if (bbr_arm >= TCP_CONG_MAX_ARMS || ctx->total_retrans < TCP_CONG_LOSS_MIN_RETRANS)
+	if (bbr_arm >= TCP_CONG_MAX_ARMS)
+		return;
+	loss = counted_loss(ctx, sk);
+	if (!loss || loss->retransmits < TCP_CONG_LOSS_MIN_RETRANS)
 		return;
 	if (!netns_allowed(bpf_get_netns_cookie(ctx))) {
 		stop_retransmit_callbacks(ctx);
@@ -355,7 +378,7 @@ static __always_inline void on_retransmit_unlearned(struct bpf_sock_ops *ctx)
 	}
 	if (!(d = destination_of(ctx, &key)))
 		return;
-	if (!tcp_cong_loss_rule(ctx->total_retrans, ctx->segs_out,
+	if (!tcp_cong_loss_rule(loss->retransmits, ctx->segs_out - loss->segs_out_base,
 				tcp_cong_window_segments(d->best_rate, ctx->rtt_min,
 							 ctx->mss_cache)))
 		return;
@@ -377,16 +400,19 @@ static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_s
 	struct tcp_cong_key key = {};
 	struct tcp_cong_destination *d;
 	struct tcp_cong_sock *s;
-	__u32 next, retransmits;
+	struct tcp_cong_loss *loss;
+	__u32 next;
 	__u64 now;
 
 	s = bpf_sk_storage_get(&sock_arms, sk, 0, 0);
 	if (!s) {
-		on_retransmit_unlearned(ctx);
+		on_retransmit_unlearned(ctx, sk);
 		return;
 	}
-	retransmits = ctx->total_retrans - s->retrans_at_start;
-	if (retransmits < TCP_CONG_LOSS_MIN_RETRANS)
+	/* Exploration's safety net waits for the second episode too: a burst at the end of slow
+	 * start is the queue's, not the explored algorithm's. */
+	loss = counted_loss(ctx, sk);
+	if (!loss || loss->retransmits < TCP_CONG_LOSS_MIN_RETRANS)
 		return;
 	if (!netns_allowed(bpf_get_netns_cookie(ctx))) {
 		stop_retransmit_callbacks(ctx);	/* an administrator took the namespace back */
@@ -395,7 +421,7 @@ static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_s
 	if (!(d = destination_of(ctx, &key)))
 		return;
 	next = tcp_cong_after_retransmit(s->arm, s->exploring, d->preferred, bbr_arm,
-					 retransmits, ctx->segs_out,
+					 loss->retransmits, ctx->segs_out - loss->segs_out_base,
 					 tcp_cong_window_segments(d->best_rate, ctx->rtt_min,
 								  ctx->mss_cache));
 	if (next == s->arm)

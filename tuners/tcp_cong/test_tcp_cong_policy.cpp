@@ -397,3 +397,25 @@ TEST_CASE("rates are bytes per second over the part of the connection measured")
     CHECK(tcp_cong_rate(1000000, 2000000000ULL) == 500000);
     CHECK(tcp_cong_rate(1000, 0) == 0);
 }
+
+TEST_CASE("the loss rule counts retransmissions after the first loss episode")
+{
+    tcp_cong_loss loss{};
+    // Slow start overflowed the queue: the first retransmission marks the episode's end (the
+    // data sent so far), and every segment of that burst is left out, however many.
+    CHECK_FALSE(tcp_cong_loss_count(&loss, 100000, 1, 2000000, 1500));
+    CHECK(loss.episode_end_seq == 2000000);
+    CHECK(loss.segs_out_base == 1500);
+    for (std::uint32_t seq = 101448; seq < 1900000; seq += 1448 * 20)
+        CHECK_FALSE(tcp_cong_loss_count(&loss, seq, 1, 2100000, 1600));
+    CHECK(loss.retransmits == 0);
+    // Later data lost: counted, segments and all.
+    CHECK(tcp_cong_loss_count(&loss, 2500000, 2, 3000000, 2400));
+    CHECK(tcp_cong_loss_count(&loss, 2600000, 1, 3000000, 2400));
+    CHECK(loss.retransmits == 3);
+    // Sequence numbers wrap.
+    tcp_cong_loss wrapped{};
+    CHECK_FALSE(tcp_cong_loss_count(&wrapped, 0xfffff000u, 1, 0xfffffff0u, 10));
+    CHECK(tcp_cong_loss_count(&wrapped, 0x100, 1, 0x2000, 20));
+    CHECK_FALSE(tcp_cong_loss_count(&wrapped, 0xffffe000u, 1, 0x2000, 20));
+}
