@@ -505,8 +505,10 @@ void TcpBufferTuner::unpin_receivers(NetnsCookie cookie, std::int64_t old_max_by
                       pass.error().message());
         return;
     }
-    log_debug("tcp_buffer: unpin pass in netns " + where + ": " + std::to_string(pass->held) +
-              " at the old ceiling, " + std::to_string(pass->unmarked) +
+    log_debug("tcp_buffer: unpin pass in netns " + where + " (" +
+              std::to_string(pass->visited) + " sockets walked in " +
+              tcp_buffer::format_duration_us(pass->elapsed_us) + "): " +
+              std::to_string(pass->held) + " at the old ceiling, " + std::to_string(pass->unmarked) +
               " of them never seen near it, " + std::to_string(pass->refused) +
               " refused by bpf_setsockopt, " + std::to_string(pass->grown) + " grown");
     if (pass->grown == 0 && pass->left_locked == 0)

@@ -36,6 +36,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  * space around each pass, which runs inside its read(). */
 __u32 unpin_old_max_bytes;
 __u32 unpin_new_max_bytes;
+__u32 unpin_visited;		/* sockets of the namespace the pass walked */
 __u32 unpin_held;		/* at the old ceiling */
 __u32 unpin_unmarked;		/* of those, never seen near it by the receive programs */
 __u32 unpin_refused;		/* bpf_setsockopt said no */
@@ -77,6 +78,7 @@ int bt_unpin_rcvbuf(struct bpf_iter__tcp *ctx)
 
 	if (!common)
 		return 0;
+	unpin_visited++;
 	tp = bpf_skc_to_tcp_sock(common);
 	if (!tp)
 		return 0;

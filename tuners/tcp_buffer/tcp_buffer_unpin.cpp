@@ -2,6 +2,7 @@
 
 #include "bpf/bpf_support.hpp"
 
+#include "tcp_buffer_policy.hpp"
 #include "tcp_buffer_unpin.skel.h"
 
 #include <bpf/bpf.h>
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <limits>
 
 namespace bpftune::tcp_buffer {
@@ -54,6 +56,7 @@ void ReceiveUnpinner::start_pass(std::int64_t old_max_bytes, std::int64_t new_ma
     auto& bss = *skeleton_->bss;
     bss.unpin_old_max_bytes = as_u32(old_max_bytes);
     bss.unpin_new_max_bytes = as_u32(new_max_bytes);
+    bss.unpin_visited = 0;
     bss.unpin_held = 0;
     bss.unpin_unmarked = 0;
     bss.unpin_refused = 0;
@@ -108,15 +111,23 @@ Result<UnpinPass> ReceiveUnpinner::unpin(NetnsRegistry& netns, NetnsCookie cooki
         return loaded.error();
     }
     start_pass(old_max_bytes, new_max_bytes);
+    const auto started = std::chrono::steady_clock::now();
     auto iterator = create_iterator(netns, cookie);
     if (!iterator)
         return iterator.error();
     if (auto ran = run_to_end(*iterator); !ran)
         return ran.error();
+    const auto elapsed_us = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                              started)
+            .count());
     const auto& bss = *skeleton_->bss;
     ++passes_;
     grown_ += bss.unpin_grown;
-    return UnpinPass{.held = bss.unpin_held,
+    longest_pass_us_ = std::max(longest_pass_us_, elapsed_us);
+    return UnpinPass{.visited = bss.unpin_visited,
+                     .elapsed_us = elapsed_us,
+                     .held = bss.unpin_held,
                      .unmarked = bss.unpin_unmarked,
                      .refused = bss.unpin_refused,
                      .grown = bss.unpin_grown,
@@ -132,8 +143,9 @@ std::string ReceiveUnpinner::describe() const
         return "unavailable on this kernel";
     if (!link_)
         return "not needed yet";
-    return std::to_string(passes_) + (passes_ == 1 ? " pass, " : " passes, ") +
-           std::to_string(grown_) + (grown_ == 1 ? " connection" : " connections") + " grown";
+    return std::to_string(passes_) + (passes_ == 1 ? " pass" : " passes") + " (longest " +
+           format_duration_us(longest_pass_us_) + "), " + std::to_string(grown_) +
+           (grown_ == 1 ? " connection" : " connections") + " grown";
 }
 
 }  // namespace bpftune::tcp_buffer

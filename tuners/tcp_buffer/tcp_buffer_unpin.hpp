@@ -55,6 +55,7 @@ private:
     bool unavailable_ = true;
     unsigned passes_ = 0;
     unsigned grown_ = 0;
+    std::uint64_t longest_pass_us_ = 0;
 };
 
 }  // namespace bpftune::tcp_buffer

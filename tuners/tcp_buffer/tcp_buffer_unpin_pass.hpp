@@ -6,6 +6,8 @@
 namespace bpftune::tcp_buffer {
 
 struct UnpinPass {
+    unsigned visited = 0;             // sockets of the namespace the pass walked
+    std::uint64_t elapsed_us = 0;     // how long the pass ran
     unsigned held = 0;                // at the old ceiling
     unsigned unmarked = 0;            // of those, never seen near it: not touched
     unsigned refused = 0;             // bpf_setsockopt refused
