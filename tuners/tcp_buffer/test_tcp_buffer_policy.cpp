@@ -24,6 +24,14 @@ Delivery delivered(std::uint32_t copied_bytes, std::uint32_t previous_bytes,
     return {.copied_bytes = copied_bytes, .previous_bytes = previous_bytes,
             .interval_us = interval_us, .scaling_ratio = 128};
 }
+// A receive event whose bytes all arrived in the interval they were read in.
+Delivery arriving(std::uint32_t bytes, std::uint32_t previous_bytes, std::uint32_t interval_us,
+                  std::uint8_t scaling_ratio)
+{
+    return {.copied_bytes = bytes, .previous_bytes = previous_bytes, .interval_us = interval_us,
+            .arrived_bytes = bytes, .arrival_interval_us = interval_us,
+            .scaling_ratio = scaling_ratio};
+}
 constexpr std::int64_t kib = 1024;
 constexpr std::int64_t mib = 1024 * 1024;
 }  // namespace
@@ -215,9 +223,7 @@ TEST_CASE("where a full ceiling drains in under 5 ms, an interval that fills the
     // waiting for the reader to open the window. Judged by the lowest RTT the path carries
     // 3 KiB and needs nothing more, yet 64 KiB carry 4 times as much here.
     RaiseInputs in{.live_max = 16 * kib, .observed_max = 16 * kib,
-                   .delivery = Delivery{.copied_bytes = 12 * kib, .previous_bytes = 18 * kib,
-                                        .interval_us = 20, .arrived_bytes = 12 * kib,
-                                        .arrival_interval_us = 20, .scaling_ratio = 225},
+                   .delivery = arriving(12 * kib, 18 * kib, 20, 225),
                    .hard_max = 64 * mib, .growth = growth_for(4), .rtt_us = 7, .min_rtt_us = 6};
     auto decision = decide_raise(in);
     REQUIRE(decision.verdict == Verdict::raise);
@@ -239,9 +245,7 @@ TEST_CASE("where a full ceiling drains in under 5 ms, an interval that fills the
     // At 4 MiB and above memory counts: a fast stream over veth at 6 MiB (5.6 GB/s, 3 MB per
     // 500 us interval) needs the path's evidence, and by the lowest RTT it has enough.
     RaiseInputs veth{.live_max = 6 * mib, .observed_max = 6 * mib,
-                     .delivery = Delivery{.copied_bytes = 3000000, .previous_bytes = 3000000,
-                                          .interval_us = 500, .arrived_bytes = 3000000,
-                                          .arrival_interval_us = 500, .scaling_ratio = 240},
+                     .delivery = arriving(3000000, 3000000, 500, 240),
                      .hard_max = 64 * mib, .growth = growth_for(4), .rtt_us = 500,
                      .min_rtt_us = 50};
     CHECK(decide_raise(veth).verdict == Verdict::nearly_enough);
@@ -250,9 +254,7 @@ TEST_CASE("where a full ceiling drains in under 5 ms, an interval that fills the
     // 100 Mbit/s through a queue (RTT 30 ms, lowest 10 ms): a full 256 KiB ceiling holds
     // 21 ms of what arrives, a queue worth avoiding, so the queue still holds the raise.
     RaiseInputs slow{.live_max = 256 * kib, .observed_max = 256 * kib,
-                     .delivery = Delivery{.copied_bytes = 375000, .previous_bytes = 370000,
-                                          .interval_us = 30000, .arrived_bytes = 375000,
-                                          .arrival_interval_us = 30000, .scaling_ratio = 170},
+                     .delivery = arriving(375000, 370000, 30000, 170),
                      .hard_max = 64 * mib, .growth = growth_for(4), .rtt_us = 30000,
                      .min_rtt_us = 10000};
     CHECK(decide_raise(slow).verdict == Verdict::path_queueing);
