@@ -50,6 +50,8 @@ struct tcp_cong_sock {
 	__u64 acked_at_start;
 	__u32 arm;
 	__u32 exploring;	/* given another algorithm than the preferred one */
+	__u32 retrans_at_start;	/* the handshake's retransmissions are not the path's loss */
+	__u32 pad;
 };
 
 struct {
@@ -58,6 +60,9 @@ struct {
 	__type(key, int);
 	__type(value, struct tcp_cong_sock);
 } sock_arms SEC(".maps");
+
+/* include/net/tcp.h: ssthresh before any loss (a #define, so not in BTF). */
+#define TCP_INFINITE_SSTHRESH 0x7fffffff
 
 /* Per connection that retransmitted while tcp_cong follows its loss: what the loss rule counts
  * (tcp_cong_loss_count). Made at its first retransmission, so a clean connection costs none. */
@@ -335,6 +340,7 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 	s->acked_at_start = ctx->bytes_acked;
 	s->arm = arm;
 	s->exploring = exploring;
+	s->retrans_at_start = ctx->total_retrans;
 	bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_STATE_CB_FLAG |
 					       retransmit_flag(arm, exploring));
 }
@@ -349,11 +355,14 @@ static __always_inline void stop_retransmit_callbacks(struct bpf_sock_ops *ctx)
 static __always_inline struct tcp_cong_loss *counted_loss(struct bpf_sock_ops *ctx,
 							  struct bpf_sock *sk)
 {
-	struct tcp_cong_loss *loss =
-		bpf_sk_storage_get(&sock_losses, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	struct tcp_cong_loss *loss;
 
-	if (!loss || !tcp_cong_loss_count(loss, ctx->args[0], ctx->args[1], ctx->snd_nxt,
-					  ctx->segs_out))
+	if (ctx->args[2])	/* not sent (no buffer, a qdisc drop): it will be tried again */
+		return NULL;
+	loss = bpf_sk_storage_get(&sock_losses, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!loss || !tcp_cong_loss_count(loss, ctx->args[1], ctx->snd_nxt - ctx->snd_una,
+					  ctx->bytes_acked, ctx->segs_out,
+					  ctx->snd_ssthresh < TCP_INFINITE_SSTHRESH))
 		return NULL;
 	return loss;
 }
@@ -401,7 +410,7 @@ static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_s
 	struct tcp_cong_destination *d;
 	struct tcp_cong_sock *s;
 	struct tcp_cong_loss *loss;
-	__u32 next;
+	__u32 next, retransmits;
 	__u64 now;
 
 	s = bpf_sk_storage_get(&sock_arms, sk, 0, 0);
@@ -409,10 +418,9 @@ static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_s
 		on_retransmit_unlearned(ctx, sk);
 		return;
 	}
-	/* Exploration's safety net waits for the second episode too: a burst at the end of slow
-	 * start is the queue's, not the explored algorithm's. */
+	retransmits = ctx->total_retrans - s->retrans_at_start;
 	loss = counted_loss(ctx, sk);
-	if (!loss || loss->retransmits < TCP_CONG_LOSS_MIN_RETRANS)
+	if (retransmits < TCP_CONG_LOSS_MIN_RETRANS)
 		return;
 	if (!netns_allowed(bpf_get_netns_cookie(ctx))) {
 		stop_retransmit_callbacks(ctx);	/* an administrator took the namespace back */
@@ -421,9 +429,11 @@ static __always_inline void on_retransmit(struct bpf_sock_ops *ctx, struct bpf_s
 	if (!(d = destination_of(ctx, &key)))
 		return;
 	next = tcp_cong_after_retransmit(s->arm, s->exploring, d->preferred, bbr_arm,
-					 loss->retransmits, ctx->segs_out - loss->segs_out_base,
+					 loss ? loss->retransmits : 0,
+					 loss ? ctx->segs_out - loss->segs_out_base : 0,
 					 tcp_cong_window_segments(d->best_rate, ctx->rtt_min,
-								  ctx->mss_cache));
+								  ctx->mss_cache),
+					 retransmits);
 	if (next == s->arm)
 		return;
 	if (current_arm(ctx) != s->arm) {

@@ -394,45 +394,70 @@ TCP_CONG_INLINE bool tcp_cong_loss_rule(__u32 retransmits, __u32 segs_out, __u32
  * drops that says nothing about the random loss the rule is for (Mathis et al.'s model
  * assumes independent losses): on a clean 100 Mbit/s path at RTT 50 ms a 4 MiB cubic
  * transfer lost 20 to 40 segments that way and was moved to bbr, which then delivered 12%
- * less. Random loss starts a second episode within a few round trips. */
+ * less. The episode begins at the first retransmission of a connection in loss recovery (a
+ * tail loss probe before any loss leaves ssthresh alone and is not one) and lasts until all
+ * that was in flight at its latest retransmission is acknowledged: a clean flight ends it.
+ * Under random loss, whose windows are about 1.2/sqrt(p) segments, a flight goes clean
+ * with probability exp(-1.2 sqrt(p)): 0.89 at 1%, 0.68 at 10%, so within a few round trips.
+ * Counted by bytes acknowledged (64 bits), not sequence numbers, which wrap. */
 struct tcp_cong_loss {
-	__u32 episode_end_seq;	/* snd_nxt at the first retransmission: the episode's end */
-	__u32 segs_out_base;	/* segs_out then */
-	__u32 retransmits;	/* segments retransmitted beyond the first episode */
-	__u32 started;		/* the first retransmission was seen */
+	__u64 episode_over_acked;	/* bytes_acked at which the first episode is over */
+	__u32 segs_out_base;		/* segs_out at the episode's last retransmission */
+	__u32 retransmits;		/* segments retransmitted after the episode */
+	__u32 state;			/* enum tcp_cong_loss_state */
+	__u32 pad;
 };
 
-/* Records a retransmission of `segs` segments from `seq`; true when it counts, that is when it
- * retransmits data sent after the first episode began. */
-TCP_CONG_INLINE bool tcp_cong_loss_count(struct tcp_cong_loss *loss, __u32 seq, __u32 segs,
-					 __u32 snd_nxt, __u32 segs_out)
+enum tcp_cong_loss_state {
+	TCP_CONG_LOSS_NONE = 0,
+	TCP_CONG_LOSS_FIRST_EPISODE,
+	TCP_CONG_LOSS_COUNTING,
+};
+
+/* Records a retransmission of `segs` segments, with `in_flight_bytes` (snd_nxt - snd_una) out
+ * and `bytes_acked` so far; `recovering`: ssthresh is set (finite). True when it counts. */
+TCP_CONG_INLINE bool tcp_cong_loss_count(struct tcp_cong_loss *loss, __u32 segs,
+					 __u32 in_flight_bytes, __u64 bytes_acked,
+					 __u32 segs_out, bool recovering)
 {
-	if (!loss->started) {
-		loss->started = 1;
-		loss->episode_end_seq = snd_nxt;
+	if (loss->state == TCP_CONG_LOSS_NONE) {
+		if (!recovering)
+			return false;
+		loss->state = TCP_CONG_LOSS_FIRST_EPISODE;
+		loss->episode_over_acked = bytes_acked + in_flight_bytes;
 		loss->segs_out_base = segs_out;
 		return false;
 	}
-	if ((__s32)(seq - loss->episode_end_seq) < 0)
-		return false;
+	if (loss->state == TCP_CONG_LOSS_FIRST_EPISODE) {
+		if (bytes_acked < loss->episode_over_acked) {
+			loss->episode_over_acked = bytes_acked + in_flight_bytes;
+			loss->segs_out_base = segs_out;
+			return false;
+		}
+		loss->state = TCP_CONG_LOSS_COUNTING;
+	}
 	loss->retransmits += segs;
 	return true;
 }
 
 /* The algorithm a connection runs after a retransmission (`arm` when it stays). The loss rule
- * first; then exploration's safety net: a connection exploring another algorithm than the
- * preferred one goes back to it at its second retransmission, so that trying an algorithm
- * that copes badly with this path's loss costs a few round trips, not a whole transfer. The
- * explored algorithm is credited with what it delivered until then. */
+ * first, on the retransmissions counted after the first loss episode (`retransmits` over the
+ * `segs_out` sent since); then exploration's safety net, on all of them (`all_retransmits`
+ * since establishment): a connection exploring another algorithm than the preferred one goes
+ * back to it at its second retransmitted segment, so that trying an algorithm that copes
+ * badly with this path's loss costs a few round trips, not a whole transfer (the burst that
+ * ends slow start included: the insurance is cheap). The explored algorithm is credited with
+ * what it delivered until then. */
 TCP_CONG_INLINE __u32 tcp_cong_after_retransmit(__u32 arm, bool exploring, __u32 preferred,
 						__u32 bbr_arm, __u32 retransmits,
-						__u32 segs_out, __u32 best_window)
+						__u32 segs_out, __u32 best_window,
+						__u32 all_retransmits)
 {
 	/* bbr stays bbr when the loss rule holds, even while exploring. */
 	if (bbr_arm < TCP_CONG_MAX_ARMS && tcp_cong_loss_rule(retransmits, segs_out, best_window))
 		return bbr_arm;
 	if (exploring && preferred < TCP_CONG_MAX_ARMS && preferred != arm &&
-	    retransmits >= TCP_CONG_LOSS_MIN_RETRANS)
+	    all_retransmits >= TCP_CONG_LOSS_MIN_RETRANS)
 		return preferred;
 	return arm;
 }

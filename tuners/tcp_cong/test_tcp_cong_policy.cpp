@@ -376,20 +376,20 @@ TEST_CASE("loss under 1/64 moves to bbr when it caps a loss-based window under h
 TEST_CASE("after a retransmission: the loss rule moves to bbr; exploration falls back at the second")
 {
     // Not exploring, loss below 1/64: stays.
-    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, bbr, 5, 640, 0) == cubic);
+    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, bbr, 5, 640, 0, 5) == cubic);
     // ... unless it caps cubic under half of the destination's best window.
-    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, bbr, 5, 640, 69) == bbr);
+    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, bbr, 5, 640, 69, 5) == bbr);
     // Loss above 1/64: bbr, whether exploring or not; an exploring bbr stays.
-    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, bbr, 11, 640, 0) == bbr);
-    CHECK(tcp_cong_after_retransmit(reno, true, cubic, bbr, 11, 640, 0) == bbr);
-    CHECK(tcp_cong_after_retransmit(bbr, true, cubic, bbr, 11, 640, 0) == bbr);
+    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, bbr, 11, 640, 0, 11) == bbr);
+    CHECK(tcp_cong_after_retransmit(reno, true, cubic, bbr, 11, 640, 0, 11) == bbr);
+    CHECK(tcp_cong_after_retransmit(bbr, true, cubic, bbr, 11, 640, 0, 11) == bbr);
     // Exploring, loss below 1/64: back to the preferred one at the second retransmission.
-    CHECK(tcp_cong_after_retransmit(reno, true, bbr, bbr, 1, 640, 0) == reno);
-    CHECK(tcp_cong_after_retransmit(reno, true, bbr, bbr, 2, 640, 0) == bbr);
-    CHECK(tcp_cong_after_retransmit(bbr, true, cubic, bbr, 2, 640, 0) == cubic);
+    CHECK(tcp_cong_after_retransmit(reno, true, bbr, bbr, 1, 640, 0, 1) == reno);
+    CHECK(tcp_cong_after_retransmit(reno, true, bbr, bbr, 2, 640, 0, 2) == bbr);
+    CHECK(tcp_cong_after_retransmit(bbr, true, cubic, bbr, 2, 640, 0, 2) == cubic);
     // No preference (warm-up) or no bbr: nothing to go back or over to.
-    CHECK(tcp_cong_after_retransmit(reno, true, TCP_CONG_NO_ARM, bbr, 2, 640, 0) == reno);
-    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, TCP_CONG_NO_ARM, 50, 640, 69) == cubic);
+    CHECK(tcp_cong_after_retransmit(reno, true, TCP_CONG_NO_ARM, bbr, 2, 640, 0, 2) == reno);
+    CHECK(tcp_cong_after_retransmit(cubic, false, cubic, TCP_CONG_NO_ARM, 50, 640, 69, 50) == cubic);
 }
 
 TEST_CASE("rates are bytes per second over the part of the connection measured")
@@ -400,22 +400,49 @@ TEST_CASE("rates are bytes per second over the part of the connection measured")
 
 TEST_CASE("the loss rule counts retransmissions after the first loss episode")
 {
+    const std::uint32_t mss = 1448;
     tcp_cong_loss loss{};
-    // Slow start overflowed the queue: the first retransmission marks the episode's end (the
-    // data sent so far), and every segment of that burst is left out, however many.
-    CHECK_FALSE(tcp_cong_loss_count(&loss, 100000, 1, 2000000, 1500));
-    CHECK(loss.episode_end_seq == 2000000);
-    CHECK(loss.segs_out_base == 1500);
-    for (std::uint32_t seq = 101448; seq < 1900000; seq += 1448 * 20)
-        CHECK_FALSE(tcp_cong_loss_count(&loss, seq, 1, 2100000, 1600));
+    // A tail loss probe before any loss (ssthresh still infinite) starts nothing.
+    CHECK_FALSE(tcp_cong_loss_count(&loss, 1, 10 * mss, 100000, 80, false));
+    CHECK(loss.state == TCP_CONG_LOSS_NONE);
+    // Slow start overflowed the queue: 1400 segments in flight at the first retransmission.
+    CHECK_FALSE(tcp_cong_loss_count(&loss, 1, 1400 * mss, 600 * mss, 2000, true));
+    CHECK(loss.state == TCP_CONG_LOSS_FIRST_EPISODE);
+    // The burst's other losses, and what recovery sends and loses meanwhile, are left out:
+    // each pushes the episode's end to what is in flight then.
+    for (std::uint32_t i = 1; i <= 40; ++i)
+        CHECK_FALSE(tcp_cong_loss_count(&loss, 1, 1000 * mss, (600 + 10 * i) * mss, 2000 + i, true));
     CHECK(loss.retransmits == 0);
-    // Later data lost: counted, segments and all.
-    CHECK(tcp_cong_loss_count(&loss, 2500000, 2, 3000000, 2400));
-    CHECK(tcp_cong_loss_count(&loss, 2600000, 1, 3000000, 2400));
+    CHECK(loss.segs_out_base == 2040);
+    CHECK(loss.episode_over_acked == (1000 + 1000) * std::uint64_t{mss});
+    // A clean flight later (all of that acknowledged), a loss counts, segments and all.
+    CHECK(tcp_cong_loss_count(&loss, 2, 500 * mss, 2500 * std::uint64_t{mss}, 3600, true));
+    CHECK(tcp_cong_loss_count(&loss, 1, 500 * mss, 2600 * std::uint64_t{mss}, 3700, true));
+    CHECK(loss.state == TCP_CONG_LOSS_COUNTING);
     CHECK(loss.retransmits == 3);
-    // Sequence numbers wrap.
-    tcp_cong_loss wrapped{};
-    CHECK_FALSE(tcp_cong_loss_count(&wrapped, 0xfffff000u, 1, 0xfffffff0u, 10));
-    CHECK(tcp_cong_loss_count(&wrapped, 0x100, 1, 0x2000, 20));
-    CHECK_FALSE(tcp_cong_loss_count(&wrapped, 0xffffe000u, 1, 0x2000, 20));
+    // Over the segments sent since the episode's last retransmission: 3 of 1660, under 1/64.
+    CHECK_FALSE(tcp_cong_loss_rule(loss.retransmits, 3700 - loss.segs_out_base, 0));
+    // Beyond 4 GiB acknowledged nothing wraps: counting goes on.
+    CHECK(tcp_cong_loss_count(&loss, 1, 500 * mss, 5ULL << 30, 3800000, true));
+    CHECK(loss.retransmits == 4);
+}
+
+TEST_CASE("1% random loss still reaches the loss rule within a few flights")
+{
+    // Cubic at 1% loss on a 10 ms path: the first loss after ~100 segments, then one in
+    // every ~100. Each flight of 50 is clean with probability 0.6; here the second one is.
+    const std::uint32_t mss = 1448;
+    tcp_cong_loss loss{};
+    CHECK_FALSE(tcp_cong_loss_count(&loss, 1, 60 * mss, 40 * mss, 100, true));
+    CHECK_FALSE(tcp_cong_loss_count(&loss, 1, 50 * mss, 80 * mss, 150, true));  // same flight
+    // 130 segments acknowledged: the flight in flight at 80 is (80 + 50).
+    CHECK(tcp_cong_loss_count(&loss, 1, 50 * mss, 131 * mss, 250, true));
+    CHECK(tcp_cong_loss_count(&loss, 1, 50 * mss, 200 * mss, 300, true));
+    // 2 retransmissions over 150 segments: under 1/64, but they cap a loss-based window far
+    // under half of an 80 Mbit/s best rate's (69 segments at 10 ms).
+    CHECK(tcp_cong_after_retransmit(1, false, 1, 0, loss.retransmits, 300 - loss.segs_out_base,
+                                    69, 4) == 0);
+    // An exploring connection goes back to the preferred one on all its retransmissions,
+    // the first episode's included.
+    CHECK(tcp_cong_after_retransmit(2, true, 1, 0, 0, 0, 0, 2) == 1);
 }
