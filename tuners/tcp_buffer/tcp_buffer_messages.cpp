@@ -17,16 +17,16 @@ std::string raise_reason(const BufferLimited& limited, const Decision& decision,
     };
     if (const auto& in_flight = decision.short_queue_need) {
         // Judged over the interval, not the lowest RTT: no queue worth avoiding can form.
-        const bool arrival_known = limited.arrived_bytes && limited.arrival_interval_us;
-        text += "each interval filled the window it allows, and a full ceiling holds only " +
+        // Arrivals are known whenever this rule applies.
+        text += "what arrived in an interval filled the window it allows, and a full ceiling "
+                "holds only " +
                 format_duration_us(decision.ceiling_fill_us) +
                 " of what arrives, too short a queue to matter: " +
                 (decision.step.basis == Basis::headroom ? "twice their need of "
                                                         : "their need and one smallest step more: ") +
                 format_bytes(in_flight->measured_bytes) + ", twice the " +
                 format_bytes(in_flight->measured_window_bytes) + " that arrived in " +
-                format_duration_us(arrival_known ? limited.arrival_interval_us
-                                                 : limited.interval_us) +
+                format_duration_us(limited.arrival_interval_us) +
                 " (RTT " + format_duration_us(limited.rtt_us) + ")";
         if (decision.step.capped)
             text += "; held to one step (-r) or the hard maximum";

@@ -166,11 +166,16 @@ Decision decide_raise(const RaiseInputs& in)
     // a full ceiling holds under harmless_queue_us of it, no queue worth avoiding can form;
     // what limits is the cycle of the sender waiting for the reader to open the window, and
     // what arrived over one interval (at least an RTT, up to the read that ended it) is the
-    // window that cycle needs. Only under cheap_ceiling_bytes: above it, memory counts, and a
-    // fast stream near the kernel's own 6 MiB needs the path's evidence like any other.
+    // window that cycle needs. Only under cheap_ceiling_bytes, and never past it: above it,
+    // memory counts, and a fast stream near the kernel's own 6 MiB needs the path's evidence
+    // like any other. Only where arrivals are known (bytes read may include a backlog) and
+    // the RTT itself is under harmless_queue_us, which a window-limited connection's fill
+    // time implies but two bursts caught in one interval could fake.
     std::optional<Need> short_queue_need;
     std::uint64_t ceiling_fill_us = 0;
-    if (in.delivery && in.live_max < cheap_ceiling_bytes) {
+    if (in.delivery && in.live_max < cheap_ceiling_bytes && in.delivery->arrived_bytes &&
+        in.delivery->arrival_interval_us && in.rtt_us && in.rtt_us <= harmless_queue_us &&
+        in.min_rtt_us <= harmless_queue_us) {
         const auto in_flight =
             path_need(*in.delivery, std::numeric_limits<std::uint32_t>::max(), in.live_max);
         const auto fill_us = fill_time_us(*in.delivery, static_cast<std::uint64_t>(in.live_max));
@@ -199,6 +204,10 @@ Decision decide_raise(const RaiseInputs& in)
                                 in.hard_max, in.growth);
     if (!step)
         return {Verdict::at_hard_limit, {}, need};
+    if (short_queue_need && step->new_max > cheap_ceiling_bytes) {
+        step->new_max = cheap_ceiling_bytes;
+        step->capped = true;
+    }
     return {Verdict::raise, *step, need, short_queue_need, ceiling_fill_us};
 }
 

@@ -55,9 +55,9 @@ TEST_CASE("a raise says what was limited, towards whom, why this value, and the 
     loopback.arrived_bytes = 12 * 1024;
     loopback.arrival_interval_us = 20;
     CHECK(raise_reason(loopback, short_queue, 6) ==
-          "receive buffers of connections to 127.0.0.1 hit the maximum; each interval filled the "
-          "window it allows, and a full ceiling holds only 26 us of what arrives, too short a "
-          "queue to matter: twice their need of 27 KiB, twice the 12 KiB that arrived in 20 us "
+          "receive buffers of connections to 127.0.0.1 hit the maximum; what arrived in an "
+          "interval filled the window it allows, and a full ceiling holds only 26 us of what "
+          "arrives, too short a queue to matter: twice their need of 27 KiB, twice the 12 KiB that arrived in 20 us "
           "(RTT 7 us)");
     CHECK(raise_evidence(limited) ==
           "autotuning wanted 2.0 MiB; read 900 KiB in 100 ms (before: 600 KiB), RTT 100 ms, "

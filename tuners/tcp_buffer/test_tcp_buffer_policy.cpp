@@ -242,6 +242,29 @@ TEST_CASE("where a full ceiling drains in under 5 ms, an interval that fills the
     CHECK(decide_raise(partial).verdict == Verdict::nearly_enough);
     CHECK_FALSE(decide_raise(partial).short_queue_need);
 
+    // A queue far above the lowest RTT on loopback does not hold it either (RTT 40 us).
+    auto queued = in;
+    queued.rtt_us = 40;
+    CHECK(decide_raise(queued).verdict == Verdict::raise);
+    // Bytes read, arrivals unknown: they may include a backlog, so the usual holds.
+    auto unknown = in;
+    unknown.delivery->arrived_bytes = 0;
+    CHECK_FALSE(decide_raise(unknown).short_queue_need);
+    // An RTT above 5 ms never qualifies, whatever one interval caught.
+    auto far = in;
+    far.rtt_us = 8000;
+    far.min_rtt_us = 8000;
+    CHECK_FALSE(decide_raise(far).short_queue_need);
+    // Never past 4 MiB: a fast stream at 4 MiB less a page goes to 4 MiB, capped.
+    RaiseInputs near{.live_max = 4 * mib - page_bytes, .observed_max = 4 * mib - page_bytes,
+                     .delivery = arriving(3000000, 3000000, 500, 240),
+                     .hard_max = 64 * mib, .growth = growth_for(4), .rtt_us = 500,
+                     .min_rtt_us = 50};
+    REQUIRE(decide_raise(near).verdict == Verdict::raise);
+    CHECK(decide_raise(near).short_queue_need);
+    CHECK(decide_raise(near).step.new_max == 4 * mib);
+    CHECK(decide_raise(near).step.capped);
+
     // At 4 MiB and above memory counts: a fast stream over veth at 6 MiB (5.6 GB/s, 3 MB per
     // 500 us interval) needs the path's evidence, and by the lowest RTT it has enough.
     RaiseInputs veth{.live_max = 6 * mib, .observed_max = 6 * mib,
