@@ -59,13 +59,9 @@ std::optional<Need> path_need(const Delivery& delivery, std::uint32_t min_rtt_us
 
 std::optional<std::uint64_t> fill_time_us(const Delivery& delivery, std::uint64_t bytes)
 {
-    const bool arrival_known = delivery.arrived_bytes && delivery.arrival_interval_us;
-    const std::uint64_t arrived = arrival_known ? delivery.arrived_bytes : delivery.copied_bytes;
-    const std::uint64_t over_us =
-        arrival_known ? delivery.arrival_interval_us : delivery.interval_us;
-    if (!arrived || !over_us)
+    if (!delivery.arrived_bytes || !delivery.arrival_interval_us)
         return std::nullopt;
-    return bytes * over_us / arrived;
+    return bytes * delivery.arrival_interval_us / delivery.arrived_bytes;
 }
 
 std::optional<Step> next_buffer_max(std::int64_t current_max, const std::optional<Need>& need,
@@ -168,18 +164,18 @@ Decision decide_raise(const RaiseInputs& in)
     // what arrived over one interval (at least an RTT, up to the read that ended it) is the
     // window that cycle needs. Only under cheap_ceiling_bytes, and never past it: above it,
     // memory counts, and a fast stream near the kernel's own 6 MiB needs the path's evidence
-    // like any other. Only where arrivals are known (bytes read may include a backlog) and
-    // the RTT itself is under harmless_queue_us, which a window-limited connection's fill
-    // time implies but two bursts caught in one interval could fake.
+    // like any other. Only where arrivals are known (bytes read may include a backlog: no
+    // fill time then) and the RTT itself is under harmless_queue_us, which a window-limited
+    // connection's fill time implies but two bursts caught in one interval could fake.
     std::optional<Need> short_queue_need;
     std::uint64_t ceiling_fill_us = 0;
-    if (in.delivery && in.live_max < cheap_ceiling_bytes && in.delivery->arrived_bytes &&
-        in.delivery->arrival_interval_us && in.rtt_us && in.rtt_us <= harmless_queue_us &&
-        in.min_rtt_us <= harmless_queue_us) {
+    const auto fill_us = in.delivery ? fill_time_us(*in.delivery, in.live_max) : std::nullopt;
+    if (fill_us && *fill_us <= harmless_queue_us && in.live_max < cheap_ceiling_bytes &&
+        in.rtt_us && in.rtt_us <= harmless_queue_us) {
+        // The interval's own window: arrivals over it, not scaled to any RTT.
         const auto in_flight =
             path_need(*in.delivery, std::numeric_limits<std::uint32_t>::max(), in.live_max);
-        const auto fill_us = fill_time_us(*in.delivery, static_cast<std::uint64_t>(in.live_max));
-        if (in_flight && in_flight->window_full && fill_us && *fill_us <= harmless_queue_us) {
+        if (in_flight && in_flight->window_full) {
             short_queue_need = in_flight;
             ceiling_fill_us = *fill_us;
         }

@@ -77,7 +77,8 @@ struct Need {
 std::optional<Need> path_need(const Delivery& delivery, std::uint32_t min_rtt_us,
                               std::int64_t ceiling);
 
-// How long data arriving at the delivery's rate takes to fill `bytes` (nothing: rate unknown).
+// How long data arriving at the delivery's rate takes to fill `bytes` (nothing: arrivals not
+// known, as the bytes read may include a backlog and overstate the rate).
 std::optional<std::uint64_t> fill_time_us(const Delivery& delivery, std::uint64_t bytes);
 
 enum class Basis {

@@ -288,8 +288,9 @@ TEST_CASE("where a full ceiling drains in under 5 ms, an interval that fills the
         rising.add(16384.0 * (i + 1), 6.0 + i * 4);
     in.buffer_vs_rtt = &rising;
     CHECK(decide_raise(in).verdict == Verdict::latency_correlated);
-    // No rate, no fill time.
+    // No arrivals known, no fill time: bytes read may include a backlog.
     CHECK_FALSE(fill_time_us(Delivery{}, 64 * kib));
+    CHECK_FALSE(fill_time_us(delivered(64 * kib, 64 * kib, 20), 64 * kib));
 }
 
 TEST_CASE("the path's window is what arrived over an interval, not a backlog read at once")
