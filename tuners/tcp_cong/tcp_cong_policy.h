@@ -392,9 +392,10 @@ TCP_CONG_INLINE bool tcp_cong_loss_rule(__u32 retransmits, __u32 segs_out, __u32
 /* The retransmissions the loss rule counts: those after the connection's first loss episode.
  * The first loss most often ends slow start by overflowing the bottleneck's queue, a burst of
  * drops that says nothing about the random loss the rule is for (Mathis et al.'s model
- * assumes independent losses): on a clean 100 Mbit/s path at RTT 50 ms a 4 MiB cubic
- * transfer lost 20 to 40 segments that way and was moved to bbr, which then delivered 12%
- * less. The episode begins at the first retransmission of a connection in loss recovery (a
+ * assumes independent losses): on a clean 100 Mbit/s path at RTT 50 ms with a 1000-segment
+ * queue, the emulator dropped 274 segments at its queue over a test's 14 transfers of 4 MiB
+ * (about 20 each), and the 7 that tcp_cong followed were all moved to bbr, which then
+ * delivered 12% less than cubic. The episode begins at the first retransmission of a connection in loss recovery (a
  * tail loss probe before any loss leaves ssthresh alone and is not one) and lasts until all
  * that was in flight at its latest retransmission is acknowledged: a clean flight ends it.
  * Under random loss, whose windows are about 1.2/sqrt(p) segments, a flight goes clean
