@@ -66,6 +66,18 @@ constexpr auto idle_check_interval = 10s;
 // tcp_rmem[2] (or, at start, after the start: connections already held back then never grow
 // again, so only it would see them). Reattaching costs one syscall and one interval.
 constexpr auto per_read_linger = 10s;
+// The program on every send runs on every write of every TCP socket, and most of what it costs
+// is the kernel's dispatch to it, not its own checks (churn here, 2026-12-07: 85 ns a send
+// under perf, nearly all in bpf_trace_run4), so sampling within it saves nothing more. A
+// sender held back by tcp_wmem[2] stays held back for as long as it sends, so a window of
+// send_window in every send_window_every sees it, at a quarter of the cost, a few seconds
+// later at most. Once one is seen the program stays attached until no send buffer has been
+// held back for per_send_linger (and for that long after the start), so the raises that
+// follow come as quickly as before. Two wakeups every 4 s keep an idle daemon under one a
+// second.
+constexpr auto send_window = 1s;
+constexpr auto send_window_every = 4s;
+constexpr auto per_send_linger = 10s;
 
 constexpr Scenario rmem_limited{
     "rmem_limited", "TCP receive buffers were held back by net.ipv4.tcp_rmem[2]",
@@ -153,8 +165,11 @@ private:
     // The program on every read, where it is attached on demand (see tcp_buffer.bpf.c).
     void start_per_read(NetnsCookie asked_by);
     void end_idle_per_read(std::chrono::steady_clock::time_point now);
+    // The program on every send, in windows (see send_window): attaches or detaches it when due.
+    void pace_per_send(std::chrono::steady_clock::time_point now);
+    std::chrono::steady_clock::time_point per_send_due(std::chrono::steady_clock::time_point now) const;
     // How long the coroutine may wait for a signal: the idle check, or sooner the moment the
-    // program on every read is due to be detached.
+    // program on every read is due to be detached or the one on every send attached or detached.
     std::chrono::steady_clock::duration next_wake(std::chrono::steady_clock::time_point now) const;
     void explain_hold(const tcp_buffer::Decision& decision, const tcp_buffer::BufferLimited& limited,
                       std::int64_t live_max, std::uint32_t min_rtt_us, SideState& state);
@@ -173,8 +188,13 @@ private:
     std::vector<std::string> hooks_;
     // On demand: the per-read receive program while attached, and what it is.
     tcp_buffer::OnDemandProgram per_read_;
+    // In windows: the send program, where the kernel has its tracepoint.
+    tcp_buffer::OnDemandProgram per_send_;
     tcp_buffer::ReceiveUnpinner unpinner_;
     std::chrono::steady_clock::time_point last_receive_need_{};
+    std::chrono::steady_clock::time_point last_send_need_{};
+    std::chrono::steady_clock::time_point send_window_end_{};
+    std::chrono::steady_clock::time_point next_send_window_{};
     TunerContext* context_ = nullptr;
     EventRouter* router_ = nullptr;
     std::unique_ptr<Inbox<tcp_buffer::Signal>> inbox_;
@@ -237,38 +257,57 @@ void warn_per_read_refused(const Error& error)
                 "; connections held steady at net.ipv4.tcp_rmem[2] go unseen");
 }
 
+void warn_per_send_refused(const Error& error)
+{
+    log_warning("tcp_buffer: " + error.message() +
+                "; send buffers (tcp_wmem) are not watched from now on");
+}
+
 struct AttachedPrograms {
     std::vector<BpfLink> links;
     std::vector<std::string> hooks;
     tcp_buffer::OnDemandProgram per_read;  // managed only where the grow program attached
+    tcp_buffer::OnDemandProgram per_send;  // managed where the send program was loaded
 };
 
 // Attaches every loaded program. With the grow program in place the per-read one is attached
-// on demand, from the start (see per_read_linger); without it, for good, like the others.
+// on demand, from the start (see per_read_linger); without it, for good, like the others. The
+// send program is attached in windows (see send_window), from the start.
 AttachedPrograms attach_programs(Skeleton& skeleton, ReadMethod reads)
 {
     AttachedPrograms attached;
     auto& programs = skeleton->progs;
+    bpf_program* const per_send =
+        reads == ReadMethod::direct ? programs.bt_sendmsg : programs.bt_send_probed;
+    if (bpf_program__autoload(per_send))
+        attached.per_send = tcp_buffer::OnDemandProgram(
+            per_send, nullptr,
+            "in windows of " + std::to_string(send_window.count()) + " s every " +
+                std::to_string(send_window_every.count()) + " s");
     bpf_program* const grow =
         reads == ReadMethod::direct ? programs.bt_rcv_grow : programs.bt_grow_probed;
     bpf_program* const per_read =
         reads == ReadMethod::direct ? programs.bt_rcv_space : programs.bt_rcv_probed;
     if (bpf_program__autoload(grow) && attach_one(grow, attached.links, attached.hooks))
         attached.per_read =
-            tcp_buffer::OnDemandProgram(per_read, &skeleton->bss->rcv_per_read_on);
+            tcp_buffer::OnDemandProgram(per_read, &skeleton->bss->rcv_per_read_on, "on demand");
     const bool per_read_on_demand = attached.per_read.managed();
     bpf_program* program;
     bpf_object__for_each_program(program, skeleton->obj)
     {
-        if (bpf_program__autoload(program) && program != grow &&
+        if (bpf_program__autoload(program) && program != grow && program != per_send &&
             !(per_read_on_demand && program == per_read))
             attach_one(program, attached.links, attached.hooks);
+    }
+    if (attached.per_send.managed()) {
+        if (auto done = attached.per_send.attach(); !done)
+            warn_per_send_refused(done.error());
+        attached.hooks.push_back(attached.per_send.hook());
     }
     if (per_read_on_demand) {
         if (auto done = attached.per_read.attach(); !done)
             warn_per_read_refused(done.error());
-        attached.hooks.push_back(std::string(bpf_program__section_name(per_read)) +
-                                 " (on demand)");
+        attached.hooks.push_back(attached.per_read.hook());
     }
     return attached;
 }
@@ -296,7 +335,7 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
     Skeleton skeleton = std::move(*loaded);
 
     auto attached = attach_programs(skeleton, reads);
-    if (attached.links.empty() && !attached.per_read.attached())
+    if (attached.links.empty() && !attached.per_read.attached() && !attached.per_send.attached())
         return Error{ENOENT, "tcp_buffer: none of its BPF programs could attach"};
 
     // Everything is in place: only now does the tuner keep it.
@@ -307,8 +346,12 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
     links_ = std::move(attached.links);
     hooks_ = std::move(attached.hooks);
     per_read_ = std::move(attached.per_read);
+    per_send_ = std::move(attached.per_send);
     unpinner_ = tcp_buffer::ReceiveUnpinner(bpf_map__fd(skeleton_->maps.rcv_marks));
     last_receive_need_ = std::chrono::steady_clock::now();
+    // Senders already held back at the start are seen as soon as they write.
+    last_send_need_ = last_receive_need_;
+    send_window_end_ = last_receive_need_;
     context_ = &context;
     router_ = &context.router;
     gone_ = context.actuator.netns().when_gone([this](NetnsCookie cookie) {
@@ -333,6 +376,7 @@ boost::asio::awaitable<void> TcpBufferTuner::run()
             // Quiet period: memory state is re-read before the next raise anyway.
             pressure_reported_ = pressure_reported_ && near_memory_pressure(read_tcp_memory());
             end_idle_per_read(std::chrono::steady_clock::now());
+            pace_per_send(std::chrono::steady_clock::now());
             continue;
         }
         auto& signal = std::get<tcp_buffer::Signal>(next);
@@ -341,11 +385,12 @@ boost::asio::awaitable<void> TcpBufferTuner::run()
         if (signal.receive_near_ceiling)
             start_per_read(signal.receive_near_ceiling->netns_cookie);
         if (signal.buffer) {
-            if (signal.buffer->side == Side::receive)
-                last_receive_need_ = std::chrono::steady_clock::now();
+            (signal.buffer->side == Side::receive ? last_receive_need_ : last_send_need_) =
+                std::chrono::steady_clock::now();
             handle(*signal.buffer);
         }
         end_idle_per_read(std::chrono::steady_clock::now());
+        pace_per_send(std::chrono::steady_clock::now());
     }
 }
 
@@ -365,10 +410,39 @@ void TcpBufferTuner::start_per_read(NetnsCookie asked_by)
 std::chrono::steady_clock::duration
 TcpBufferTuner::next_wake(std::chrono::steady_clock::time_point now) const
 {
-    if (!per_read_.attached())
-        return idle_check_interval;
-    const auto detach_in = last_receive_need_ + per_read_linger - now;
-    return std::clamp<std::chrono::steady_clock::duration>(detach_in, 0s, idle_check_interval);
+    auto wake = now + idle_check_interval;
+    if (per_read_.attached())
+        wake = std::min(wake, last_receive_need_ + per_read_linger);
+    if (per_send_.managed())
+        wake = std::min(wake, per_send_due(now));
+    return std::clamp<std::chrono::steady_clock::duration>(wake - now, 0s, idle_check_interval);
+}
+
+// When the program on every send is next due to change: attached, the end of its window or
+// of the linger after the last send buffer held back, whichever is later; detached, the start
+// of the next window. A program the kernel refused is never due.
+std::chrono::steady_clock::time_point
+TcpBufferTuner::per_send_due(std::chrono::steady_clock::time_point now) const
+{
+    if (per_send_.attached())
+        return std::max(send_window_end_, last_send_need_ + per_send_linger);
+    if (per_send_.refused())
+        return now + idle_check_interval;
+    return next_send_window_;
+}
+
+void TcpBufferTuner::pace_per_send(std::chrono::steady_clock::time_point now)
+{
+    if (!per_send_.managed() || now < per_send_due(now))
+        return;
+    if (per_send_.attached()) {
+        per_send_.detach();
+        next_send_window_ = now + send_window_every - send_window;
+        return;
+    }
+    send_window_end_ = now + send_window;
+    if (auto attached = per_send_.attach(); !attached)
+        warn_per_send_refused(attached.error());
 }
 
 void TcpBufferTuner::end_idle_per_read(std::chrono::steady_clock::time_point now)
@@ -574,6 +648,8 @@ std::vector<std::string> TcpBufferTuner::statistics() const
     lines.push_back("tcp_buffer: hooks " + join(hooks_));
     if (per_read_.managed())
         lines.push_back("tcp_buffer: the program on every read is " + per_read_.describe());
+    if (per_send_.managed())
+        lines.push_back("tcp_buffer: the program on every send is " + per_send_.describe());
     lines.push_back("tcp_buffer: connections held at an old receive ceiling: " +
                     unpinner_.describe());
     if (skeleton_)

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# tcp_buffer's program on every send is attached for its first 10 s, then for 1 s in every
+# 4 s, and for as long as a send buffer is held back by tcp_wmem[2]. A transfer that starts
+# while it is detached is still seen in the next window and gets its raise, and the program
+# stays attached through the transfer and is detached again after it.
+source "$BT_LIB/daemon.sh"
+bt_require_bpf
+bt_kernel_has_tracepoint tcp_sendmsg_locked ||
+  skip "this kernel has no tcp_sendmsg_locked tracepoint: send buffers are not tuned"
+bt_private_journal
+source "$BT_LIB/topology.sh"
+topo_require_root
+topo_up --rtt 40ms --rate 200mbit
+
+topo_sysctl a net.ipv4.tcp_wmem="4096 16384 131072"
+
+# Whether the daemon's own links include the send program (from its fdinfo, so that another
+# BPF user on the host does not count).
+per_send_attached() {
+  grep -h "^tp_name:" /proc/"$BT_PID"/fdinfo/* 2>/dev/null | awk '{print $2}' |
+    grep -qx tcp_sendmsg_locked
+}
+per_send_detached() { ! per_send_attached; }
+statistics_line() {
+  "$BPFTUNE" -q tuners --json | jq -r '.tuners[].statistics[]' |
+    grep -o "the program on every send is [a-z]* ([^)]*)"
+}
+attach_count() { statistics_line | sed -n 's/.*attached \([0-9]*\) times\{0,1\})$/\1/p'; }
+
+bt_start --netns "$TOPO_NS_A"
+per_send_attached || fail "the program on every send was not attached at start"
+bt_wait_for 15 per_send_detached ||
+  fail "the program on every send was still attached 15 s after a start with no traffic"
+
+# Windows: attached again within 4 s, for about a second.
+before=$(attach_count)
+bt_wait_for 5 per_send_attached || fail "no window within 5 s: $(statistics_line)"
+bt_wait_for 3 per_send_detached || fail "a window lasted more than 3 s: $(statistics_line)"
+[ "$(attach_count)" -gt "$before" ] || fail "the window was not counted: $(statistics_line)"
+
+# A transfer held back by tcp_wmem[2] that starts between two windows.
+bt_wait_for 5 per_send_detached || fail "the program did not leave its window"
+topo_iperf3 -t 8 >/dev/null || fail "iperf3 failed"
+per_send_attached ||
+  fail "the program on every send was detached at the end of a held-back transfer: $(statistics_line)"
+raised=$(bt_sysctl_max "$TOPO_NS_A" net.ipv4.tcp_wmem)
+[ "$raised" -gt 131072 ] || fail "tcp_wmem[2] in the sender's namespace stayed at $raised"
+bt_journal MESSAGE_ID=0d9a7bdab1c045a68aab12c191e9a861 | grep -q . ||
+  fail "no wmem_limited change in the journal"
+bt_wait_for 15 per_send_detached ||
+  fail "the program on every send was still attached 15 s after the transfer"
+echo "tcp_wmem[2]: 131072 -> $raised; $(statistics_line)"
+
+bt_stop
+[ "$BT_STATUS" -eq 0 ] || fail "bpftune exited with $BT_STATUS after SIGTERM"
+echo PASS
