@@ -38,18 +38,20 @@ struct tcp_cong_arm {
 };
 
 struct tcp_cong_destination {
-	struct tcp_cong_arm arms[TCP_CONG_MAX_ARMS];
-	__u64 best_rate;	/* the highest delivery rate any connection reached */
-	__u32 best_min_rtt_us;	/* the lowest minimum RTT any connection saw */
-	__u32 loss_switches;	/* connections moved to bbr by the loss rule */
-	__u32 fallbacks;	/* exploring connections sent back to the preferred algorithm */
+	/* What every connection reads, and before a preference writes, come first, next to the
+	 * key they are looked up by, so a connection touches one cache line less. */
 	__u32 preferred;	/* arm index, or TCP_CONG_NO_ARM; 32 bits for compare-and-swap */
-	__u64 learn_after_ns;	/* coarse clock (ns) from which the next connection is learned from */
 	/* arm index the namespace's default (or the route's congctl) gave the destination's
 	 * first connection, or TCP_CONG_NO_ARM when that was none of the algorithms offered */
 	__u32 incumbent;
+	__u64 learn_after_ns;	/* coarse clock (ns) from which the next connection is learned from */
 	/* connections not learned from that kept the namespace's default (no preference yet) */
 	__u32 kept_default;
+	__u32 best_min_rtt_us;	/* the lowest minimum RTT any connection saw */
+	__u32 loss_switches;	/* connections moved to bbr by the loss rule */
+	__u32 fallbacks;	/* exploring connections sent back to the preferred algorithm */
+	__u64 best_rate;	/* the highest delivery rate any connection reached */
+	struct tcp_cong_arm arms[TCP_CONG_MAX_ARMS];
 };
 
 /* What happened to connections, counted per CPU (the tcp_cong_counts map): a counter that
