@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tcp_buffer's program on every send is attached for its first 10 s, then for 1 s in every
+# tcp_buffer's program on every send is attached for its first 3 s, then for 1 s in every
 # 4 s, and for as long as a send buffer is held back by tcp_wmem[2]. A transfer that starts
 # while it is detached is still seen in the next window and gets its raise, and the program
 # stays attached through the transfer and is detached again after it.
@@ -29,8 +29,8 @@ attach_count() { statistics_line | sed -n 's/.*attached \([0-9]*\) times\{0,1\})
 
 bt_start --netns "$TOPO_NS_A"
 per_send_attached || fail "the program on every send was not attached at start"
-bt_wait_for 15 per_send_detached ||
-  fail "the program on every send was still attached 15 s after a start with no traffic"
+bt_wait_for 6 per_send_detached ||
+  fail "the program on every send was still attached 6 s after a start with no traffic"
 
 # Windows: attached again within 4 s, for about a second.
 before=$(attach_count)

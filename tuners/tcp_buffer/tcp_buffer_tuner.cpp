@@ -63,17 +63,20 @@ constexpr auto held_memory_read_age = 1s;
 // The strategy timeout: how often an idle tuner re-checks memory state.
 constexpr auto idle_check_interval = 10s;
 // The program on every read stays attached this long after the last socket held back by
-// tcp_rmem[2] (or, at start, after the start: connections already held back then never grow
-// again, so only it would see them). Reattaching costs one syscall and one interval.
+// tcp_rmem[2]. Reattaching costs one syscall and one interval.
 constexpr auto per_read_linger = 10s;
+// Both programs that come and go are attached for this long from the start. Connections held
+// back by tcp_rmem[2] before it never grow again, so only the program on every read sees them;
+// it does on their next interval, one round trip (3 s covers a 1.5 s RTT twice), and from
+// then on they keep it attached. A sender held back is seen on its next write.
+constexpr auto start_watch = 3s;
 // The program on every send runs on every write of every TCP socket, and most of what it costs
 // is the kernel's dispatch to it, not its own checks (churn here, 2026-12-07: 85 ns a send
 // under perf, nearly all in bpf_trace_run4), so sampling within it saves nothing more. A
 // sender held back by tcp_wmem[2] stays held back for as long as it sends, so a window of
 // send_window in every send_window_every sees it, at a quarter of the cost, a few seconds
 // later at most. Once one is seen the program stays attached until no send buffer has been
-// held back for per_send_linger (and for that long after the start), so the raises that
-// follow come as quickly as before. Two wakeups every 4 s keep an idle daemon under one a
+// held back for per_send_linger, so the raises that follow come as quickly as before. Two wakeups every 4 s keep an idle daemon under one a
 // second.
 constexpr auto send_window = 1s;
 constexpr auto send_window_every = 4s;
@@ -348,10 +351,12 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
     per_read_ = std::move(attached.per_read);
     per_send_ = std::move(attached.per_send);
     unpinner_ = tcp_buffer::ReceiveUnpinner(bpf_map__fd(skeleton_->maps.rcv_marks));
-    last_receive_need_ = std::chrono::steady_clock::now();
-    // Senders already held back at the start are seen as soon as they write.
-    last_send_need_ = last_receive_need_;
-    send_window_end_ = last_receive_need_;
+    // Both attached for start_watch from now: as if the last buffer held back were that long
+    // short of its linger.
+    const auto now = std::chrono::steady_clock::now();
+    last_receive_need_ = now - per_read_linger + start_watch;
+    last_send_need_ = now - per_send_linger;
+    send_window_end_ = now + start_watch;
     context_ = &context;
     router_ = &context.router;
     gone_ = context.actuator.netns().when_gone([this](NetnsCookie cookie) {
