@@ -124,7 +124,8 @@ bench_daemon_stop() {
 
 # Waits, up to 30 s, until the running daemon has left its start-up state: tcp_buffer keeps
 # its program on every read attached for its first 10 s (for connections already held back
-# then) and detaches it when no receive buffer needs it. A daemon that has run a while costs
+# then) and detaches it when no receive buffer needs it, and its program on every send for the
+# same 10 s before its windows (1 s in every 4) begin. A daemon that has run a while costs
 # what it costs after that, so runs that measure its cost start from there. --quick asks once
 # and goes on (its figures are a smoke test; the wait is most of a quick run's daemon time).
 bench_daemon_settle() {
@@ -142,13 +143,14 @@ bench_daemon_settle() {
   done
 }
 
-# settled, unsettled (the program on every read still attached), or silent (no answer: a
-# daemon that answers no query is not measured as if it had settled).
+# settled, unsettled (the program on every read still attached, or the one on every send still
+# in its first attachment), or silent (no answer: a daemon that answers no query is not
+# measured as if it had settled).
 _bench_daemon_state() {
   local reply
   reply=$(BPFTUNE_RUN_DIR=$BENCH_DAEMON_DIR/run timeout 10 "$BPFTUNE" -q tuners --json 2>/dev/null) ||
     { echo silent; return 0; }
-  if jq -e '[.tuners[].statistics[]? | select(test("program on every read is attached"))] | length > 0' \
+  if jq -e '[.tuners[].statistics[]? | select(test("program on every read is attached|program on every send is attached \\(.*: attached 1 time\\)"))] | length > 0' \
     <<<"$reply" >/dev/null; then
     echo unsettled
   else

@@ -14,23 +14,29 @@ source "$BENCH_LIB/../../test/lib/congestion.sh"
 bench_parse_args "$@"
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 
-# A 5 s churn run varies by 5-10% from the one before with or without the daemon, so one pair
-# cannot show a 1% difference: each repetition averages pairs, ordered without-with,
-# with-without, ... so that a drift over the repetition falls on both sides alike.
-workload_s=5 stream_pairs=4 churn_pairs=12
-[ "$BENCH_QUICK" = 1 ] && workload_s=2 stream_pairs=1 churn_pairs=1
+# This VM's speed moves in steps of 10-20% that last tens of seconds, with or without the daemon
+# (24 blocks of five 1 s churn runs without it, 2026-12-07: 12,000 to 15,000 connections/s,
+# each block like its neighbours; CPU time per connection moved with the rate, so it is the
+# machine, not stolen time). A pair whose two runs straddle a step is off by the step, so the
+# churn pairs are short and many: 1 s runs, the daemon started (and settled, 3 s) between them,
+# so the two runs of a pair are about 5 s apart; each repetition averages the pairs' ratios,
+# ordered without-with, with-without, ... so that a drift falls on both sides alike. The
+# stream keeps 5 s runs: iperf3's first second is its ramp.
+workload_s=5 stream_pairs=4 churn_pairs=40 churn_pair_s=1
+[ "$BENCH_QUICK" = 1 ] && workload_s=2 stream_pairs=1 churn_pairs=1 churn_pair_s=2
 table="Overhead: max-rate stream and connection churn over veth, with bpftune / without"
 bpf_table="Overhead: BPF programs' own run time during the workload (with bpftune, kernel.bpf_stats_enabled=1)"
 cpu_table="Overhead: CPU under the kernel's BPF hooks (perf samples; with bpftune minus without)"
 
-# Sets result_value, the workload's figure. The stream sets cubic on its socket, so tcp_cong
+# Sets result_value, the workload's figure, for a run of run_s seconds (workload_s unless
+# set). The stream sets cubic on its socket, so tcp_cong
 # leaves it alone: a fresh daemon tries the algorithms on its first connections to a
 # destination, and over veth bbr moves about half what cubic does (see cubic_by_default),
 # so the ratio would say which algorithm the one connection drew, not what running costs.
 run_workload() {
   case "$1" in
-    stream) workload_stream "$workload_s" cubic; result_value=$WORKLOAD_GBPS ;;
-    churn) workload_churn "$workload_s"; result_value=$WORKLOAD_CONN_PER_S ;;
+    stream) workload_stream "${run_s:-$workload_s}" cubic; result_value=$WORKLOAD_GBPS ;;
+    churn) workload_churn "${run_s:-$workload_s}"; result_value=$WORKLOAD_CONN_PER_S ;;
   esac
 }
 
@@ -85,20 +91,33 @@ run_with_daemon() {
   changes=$(changes_made "$BENCH_DAEMON_LOG")
 }
 
-# The spread of the pairs' own ratios, sd / sqrt(pairs): about how far the row's ratio may be
-# from what more pairs would give (null, shown as "—", with one pair). Here a churn pair's
-# ratio varied by 0.084 (sd of 20 pairs), so 6 pairs resolve about 0.034, 12 about 0.024 and
-# 20 about 0.019: none the 0.01 of the target.
-ratio_standard_error() {
-  awk '{ n++; sum += $1; squares += $1 * $1 }
-    END { if (n < 2) { print "null"; exit }
-          variance = (squares - sum * sum / n) / (n - 1)
-          printf "%.6g\n", sqrt(variance > 0 ? variance : 0) / sqrt(n) }' <<<"$1"
+# The pairs' own ratios are summed up by their median, not their mean: a pair whose two runs
+# straddle one of this VM's steps in speed (about one in six of them, 2026-12-07) is off by
+# the step, 10-25% either way, where the others agree within a few percent. Its standard
+# error is estimated from the median absolute deviation (1.4826 MAD is the sd of a normal
+# sample, and a median's standard error is 1.2533 sd / sqrt(n)), so those few pairs do not
+# set it either: about how far the row's ratio may be from what more pairs would give (null,
+# shown as "—", with one pair). Earlier: 5 s runs 10 s apart, the mean of 20 pairs, resolved
+# 0.019.
+median_of() {
+  sort -g <<<"$1" | awk '{ v[NR] = $1 } END { if (NR) printf "%.6g\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+median_standard_error() {
+  local median deviations
+  median=$(median_of "$1")
+  [ "$(wc -l <<<"$1")" -ge 2 ] || { echo null; return 0; }
+  deviations=$(awk -v m="$median" '{ d = $1 - m; print (d < 0 ? -d : d) }' <<<"$1")
+  awk -v mad="$(median_of "$deviations")" -v n="$(wc -l <<<"$1")" \
+    'BEGIN { printf "%.6g\n", 1.2533 * 1.4826 * mad / sqrt(n) }'
+}
+
+# measure_pairs WORKLOAD REPETITION LABEL PAIRS TAG SECONDS: the row's ratio is the median of
+# the pairs' own ratios (with / without), each pair two runs of SECONDS next to each other.
 measure_pairs() {
-  local workload=$1 rep=$2 label=$3 pairs=$4 tag=$5 pair mode order sum_without=0 sum_with=0 sum_cpu=0
-  local sum_changes=0 with_value without_value pair_ratios="" stolen_with=0 stolen_without=0
+  local workload=$1 rep=$2 label=$3 pairs=$4 tag=$5 run_s=$6 pair mode order sum_without=0
+  local sum_with=0 sum_cpu=0 sum_changes=0 with_value without_value pair_ratios=""
+  local stolen_with=0 stolen_without=0
   for ((pair = 1; pair <= pairs; pair++)); do
     order="without with"
     [ $(((pair + rep) % 2)) = 1 ] && order="with without"
@@ -119,16 +138,17 @@ measure_pairs() {
       fi
     done
     pair_ratios+="$(bench_calc 'w / o' w="$with_value" o="$without_value")"$'\n'
+    bench_log "$workload, pair $pair ($order): without $without_value, with $with_value"
   done
   bench_emit "$table" "$label" "$rep" \
     "without=$(bench_calc 's / n' s="$sum_without" n="$pairs")" \
     "with=$(bench_calc 's / n' s="$sum_with" n="$pairs")" \
-    "with / without=$(bench_calc 'w / o' w="$sum_with" o="$sum_without")" \
-    "± (pairs' standard error)=$(ratio_standard_error "${pair_ratios%$'\n'}")" \
+    "with / without=$(median_of "${pair_ratios%$'\n'}")" \
+    "± (standard error of the pairs' median)=$(median_standard_error "${pair_ratios%$'\n'}")" \
     "CPU stolen without (%)=$(bench_calc 'o / n' o="$stolen_without" n="$pairs")" \
     "CPU stolen with (%)=$(bench_calc 'w / n' w="$stolen_with" n="$pairs")" \
     "daemon CPU (s)=$sum_cpu" \
-    "daemon CPU (% of a core)=$(bench_calc '100 * c / (s * n)' c="$sum_cpu" s="$workload_s" n="$pairs")" \
+    "daemon CPU (% of a core)=$(bench_calc '100 * c / (s * n)' c="$sum_cpu" s="$run_s" n="$pairs")" \
     "changes per run=$(bench_calc 'c / n' c="$sum_changes" n="$pairs")"
 }
 
@@ -254,11 +274,11 @@ default_wmem=$(veth_exec a sysctl -n net.ipv4.tcp_wmem)
 workload_churn_server
 for ((rep = 1; rep <= BENCH_REPS; rep++)); do
   bench_lock_acquire
-  measure_pairs stream "$rep" "TCP stream, Gbit/s" "$stream_pairs" default
+  measure_pairs stream "$rep" "TCP stream, Gbit/s" "$stream_pairs" default "$workload_s"
   set_buffers "4096 131072 16777216" "4096 16384 16777216"
-  measure_pairs stream "$rep" "TCP stream, buffer ceilings preset to 16 MiB, Gbit/s" "$stream_pairs" preset
+  measure_pairs stream "$rep" "TCP stream, buffer ceilings preset to 16 MiB, Gbit/s" "$stream_pairs" preset "$workload_s"
   set_buffers "$default_rmem" "$default_wmem"
-  measure_pairs churn "$rep" "connection churn, connections/s" "$churn_pairs" default
+  measure_pairs churn "$rep" "connection churn, connections/s" "$churn_pairs" default "$churn_pair_s"
   measure_bpf_run_time stream "$rep"
   measure_bpf_run_time churn "$rep"
   if [ "$have_perf" = 1 ]; then
@@ -268,7 +288,7 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
   bench_lock_release
 done
 veth_down
-bench_note "Each repetition: ${stream_pairs} pairs (stream) or ${churn_pairs} pairs (churn) of ${workload_s} s runs, without and with bpftune in alternating order (the row is the mean of each side), kernel.bpf_stats_enabled=0; then one ${workload_s} s run per workload with bpftune and kernel.bpf_stats_enabled=1 for the BPF table. bpftune is limited to the two veth namespaces (--netns); its BPF programs still see every socket of the host. Preset: tcp_rmem and tcp_wmem max 16 MiB in both namespaces before those runs (bpftune then has nothing to raise). Both namespaces default to cubic (the host's own default may differ); the stream sets cubic on its socket (iperf3 -C), so tcp_cong leaves it to the application. Churn: one 64-byte request, one 1 KiB reply, server closes first, one connection at a time, client on CPU 0 and server on CPU 1, at most 2048 TIME_WAIT sockets."
+bench_note "Each repetition: ${stream_pairs} pairs of ${workload_s} s runs (stream) or ${churn_pairs} pairs of ${churn_pair_s} s runs (churn), without and with bpftune in alternating order, the daemon started and settled before each run with it (the without and with columns are the means of each side, the ratio the median of the pairs' own ratios), kernel.bpf_stats_enabled=0; then one ${workload_s} s run per workload with bpftune and kernel.bpf_stats_enabled=1 for the BPF table. bpftune is limited to the two veth namespaces (--netns); its BPF programs still see every socket of the host. Preset: tcp_rmem and tcp_wmem max 16 MiB in both namespaces before those runs (bpftune then has nothing to raise). Both namespaces default to cubic (the host's own default may differ); the stream sets cubic on its socket (iperf3 -C), so tcp_cong leaves it to the application. Churn: one 64-byte request, one 1 KiB reply, server closes first, one connection at a time, client on CPU 0 and server on CPU 1, at most 2048 TIME_WAIT sockets."
 if [ "$have_perf" = 1 ]; then
   bench_note "CPU under BPF hooks: one more ${workload_s} s run per workload without and one with bpftune (statistics off), each under perf record -a -g -F 999 -e cpu-clock; a sample counts when its call chain passes through a hook's entry point (__cgroup_bpf_run_filter_sock_ops, bpf_trace_run*, ...: the programs, their helpers and what those do in the kernel, and the dispatch); the figure is with minus without, per unit of each run's work. Busy CPU: samples not idle, all CPUs."
 else
