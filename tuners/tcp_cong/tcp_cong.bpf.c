@@ -229,6 +229,7 @@ static __always_inline void learn(struct bpf_sock_ops *ctx, const struct tcp_con
 		return;
 	tcp_cong_record(d, arm_count, arm, ctx->rtt_min, bytes,
 			tcp_cong_rate(bytes, now_ns - s->start_ns));
+	count(TCP_CONG_COUNT_SAMPLED);
 	before = d->preferred;
 	after = tcp_cong_preference(d, arm_count);
 	if (after != before && __sync_val_compare_and_swap(&d->preferred, before, after) == before)
@@ -302,6 +303,7 @@ static __always_inline void on_established(struct bpf_sock_ops *ctx, struct bpf_
 	__u32 arm;
 	bool exploring;
 
+	count(TCP_CONG_COUNT_ESTABLISHED);
 	if (!key_in(ctx, netns_cookie, &key) || netns_given_back(netns_cookie))
 		return;
 	/* Destinations are made only in namespaces in scope, which --netns fixes at start: one

@@ -66,6 +66,8 @@ enum tcp_cong_count {
 	TCP_CONG_COUNT_FELL_BACK,
 	TCP_CONG_COUNT_CHANGED_ELSEWHERE,
 	TCP_CONG_COUNT_SETSOCKOPT_FAILURES,
+	TCP_CONG_COUNT_ESTABLISHED,	/* every established connection end the program saw */
+	TCP_CONG_COUNT_SAMPLED,		/* connections (or parts of one) learned from */
 	TCP_CONG_COUNTS
 };
 

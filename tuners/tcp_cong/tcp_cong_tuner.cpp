@@ -5,6 +5,7 @@
 #include "core/unique_fd.hpp"
 #include "log/log.hpp"
 #include "tcp_cong_report.hpp"
+#include "tcp_cong_rest.hpp"
 #include "tuner/inbox.hpp"
 
 #include "tcp_cong.skel.h"
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 
@@ -28,8 +30,24 @@ using tcp_cong::Algorithms;
 
 constexpr std::uint16_t tuner_id = BPFTUNE_TUNER_TCP_CONG;
 constexpr std::size_t view_rows_max = 256;
-// Nothing to do between events; the timeout only bounds how long a stop can go unnoticed.
-constexpr auto idle_timeout = 1h;
+
+// The rest period (see tcp_cong_rest.hpp), which BPFTUNE_TCP_CONG_REST_S (seconds, 1 to 3600)
+// shortens for tests: a test cannot wait five minutes to see the program come back.
+std::chrono::seconds rest_period()
+{
+    const char* text = std::getenv("BPFTUNE_TCP_CONG_REST_S");
+    if (!text)
+        return tcp_cong::rest_period;
+    char* end = nullptr;
+    const long seconds = std::strtol(text, &end, 10);
+    if (end == text || *end != '\0' || seconds < 1 || seconds > 3600) {
+        log_warning(std::string("tcp_cong: BPFTUNE_TCP_CONG_REST_S=") + text +
+                    " is not a number of seconds from 1 to 3600; resting " +
+                    std::to_string(tcp_cong::rest_period.count()) + " s");
+        return tcp_cong::rest_period;
+    }
+    return std::chrono::seconds(seconds);
+}
 
 constexpr Scenario preference_changed{
     "preference_changed",
@@ -50,6 +68,8 @@ TunableSpec default_algorithm_spec()
 }
 
 using Skeleton = SkeletonPtr<tcp_cong_bpf, tcp_cong_bpf__destroy>;
+
+std::optional<tcp_cong_counts> summed_counts(const tcp_cong_bpf& skeleton);
 
 std::string available_algorithms(Actuator& actuator)
 {
@@ -129,6 +149,9 @@ public:
 
 private:
     Result<void> load(Skeleton& skeleton, const TunerContext& context);
+    // At the end of a watch or rest period: rests, watches on, or attaches again.
+    void end_period(std::chrono::steady_clock::time_point now);
+    tcp_cong::WatchCounts counted_since(const tcp_cong_counts& then) const;
     void explain(const tcp_cong_event& event);
     void leave_alone(NetnsCookie cookie);
     void forget(NetnsCookie cookie);
@@ -137,8 +160,14 @@ private:
     std::array<TunableSpec, 1> tunables_;
     Algorithms algorithms_;
     Skeleton skeleton_;
-    BpfLink link_;
+    BpfLink link_;  // empty while resting
+    int cgroup_root_fd_ = -1;
     std::vector<std::string> hooks_;
+    std::chrono::seconds rest_ = tcp_cong::rest_period;
+    std::chrono::steady_clock::time_point period_end_{};  // of the watch or rest period
+    tcp_cong_counts at_watch_start_{};
+    unsigned rests_ = 0;
+    std::string rest_reason_;  // the last one
     Actuator* actuator_ = nullptr;
     EventRouter* router_ = nullptr;
     std::unique_ptr<Inbox<tcp_cong_event>> inbox_;
@@ -192,7 +221,10 @@ Result<void> TcpCongTuner::attach(TunerContext& context)
     // Everything is in place: only now does the tuner keep it.
     skeleton_ = std::move(skeleton);
     link_ = std::move(link);
+    cgroup_root_fd_ = context.cgroup_root_fd;
     hooks_ = {"sockops (cgroup v2 root)"};
+    rest_ = rest_period();
+    period_end_ = std::chrono::steady_clock::now() + tcp_cong::watch_period;
     actuator_ = &context.actuator;
     router_ = &context.router;
     admin_ = context.actuator.when_admin_takes([this](NetnsCookie cookie, const std::string& name) {
@@ -214,12 +246,51 @@ boost::asio::awaitable<void> TcpCongTuner::run()
 {
     log_info("tcp_cong chooses among " + join(algorithms_));
     for (;;) {
-        auto next = co_await inbox_->next(idle_timeout);
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= period_end_)
+            end_period(now);
+        auto next = co_await inbox_->next(std::max<std::chrono::steady_clock::duration>(
+            period_end_ - std::chrono::steady_clock::now(), 0s));
         if (std::holds_alternative<InboxClosed>(next))
             co_return;
         if (auto* event = std::get_if<tcp_cong_event>(&next))
             explain(*event);
     }
+}
+
+void TcpCongTuner::end_period(std::chrono::steady_clock::time_point now)
+{
+    if (!link_) {
+        // The rest is over. A refused attach rests another period: one try per period, not
+        // a storm, and the journal says so once.
+        BpfLink link(bpf_program__attach_cgroup(skeleton_->progs.bt_tcp_cong, cgroup_root_fd_));
+        if (!link) {
+            const int err = errno;
+            period_end_ = now + rest_;
+            if (rest_reason_.rfind("refused", 0) != 0)
+                log_warning("tcp_cong cannot attach its sockops program again: " +
+                            std::string(std::strerror(err)) + "; it tries again every " +
+                            std::to_string(rest_.count()) + " s");
+            rest_reason_ = std::string("refused: ") + std::strerror(err);
+            return;
+        }
+        link_ = std::move(link);
+        log_debug("tcp_cong: watching connections again after a rest of " +
+                  std::to_string(rest_.count()) + " s");
+    } else if (const auto seen = counted_since(at_watch_start_);
+               tcp_cong::should_rest(seen, tcp_cong::watch_period)) {
+        link_.reset();
+        ++rests_;
+        rest_reason_ = tcp_cong::rest_reason(seen, tcp_cong::watch_period, rest_);
+        // Routine on a busy server, so news only the first time.
+        log(rests_ == 1 ? Severity::info : Severity::debug, "tcp_cong: " + rest_reason_,
+            {{"BPFTUNE_TUNER", "tcp_cong"}});
+        period_end_ = now + rest_;
+        return;
+    }
+    if (const auto counts = summed_counts(*skeleton_))
+        at_watch_start_ = *counts;
+    period_end_ = now + tcp_cong::watch_period;
 }
 
 void TcpCongTuner::explain(const tcp_cong_event& event)
@@ -335,6 +406,19 @@ std::optional<tcp_cong_counts> summed_counts(const tcp_cong_bpf& skeleton)
     return total;
 }
 
+// What the program counted since `then`; nothing when the counters cannot be read, which
+// then never looks like a flood.
+tcp_cong::WatchCounts TcpCongTuner::counted_since(const tcp_cong_counts& then) const
+{
+    const auto now = summed_counts(*skeleton_);
+    if (!now)
+        return {};
+    auto since = [&](tcp_cong_count which) { return now->n[which] - then.n[which]; };
+    return {.connections = since(TCP_CONG_COUNT_ESTABLISHED),
+            .samples = since(TCP_CONG_COUNT_SAMPLED),
+            .loss_moves = since(TCP_CONG_COUNT_LOSS_SWITCHED) + since(TCP_CONG_COUNT_FELL_BACK)};
+}
+
 std::vector<std::string> TcpCongTuner::statistics() const
 {
     if (!skeleton_)
@@ -358,8 +442,11 @@ std::vector<std::string> TcpCongTuner::statistics() const
     }
     counts.push_back(count(bss->bpftune_lost_events, "events lost (ring buffer full)"));
     counts.push_back(count(inbox_ ? inbox_->dropped() : 0, "dropped (inbox full)"));
+    const auto rested = " (rested " + std::to_string(rests_) + (rests_ == 1 ? " time)" : " times)");
     return {"tcp_cong: hooks " + join(hooks_) + "; chooses among " + join(algorithms_),
-            "tcp_cong: " + join(counts)};
+            "tcp_cong: " + join(counts),
+            link_ ? "tcp_cong: watching connections" + rested
+                  : "tcp_cong: resting" + rested + ": " + rest_reason_};
 }
 
 }  // namespace
