@@ -376,11 +376,16 @@ TEST_CASE("receive demand mirrors tcp_rcvbuf_grow: 2x what was read, plus slow-s
     CHECK(tcp_rcvbuf_wanted_bytes(100000, 100000, 0) == 400000);
 }
 
-TEST_CASE("a send buffer limits only when at the ceiling and full")
+TEST_CASE("a send buffer limits only when at the ceiling and full of data in flight")
 {
-    CHECK(tcp_sndbuf_is_limited(4194304, 4194304, 4000000));
-    CHECK_FALSE(tcp_sndbuf_is_limited(1048576, 4194304, 1048576));
-    CHECK_FALSE(tcp_sndbuf_is_limited(4194304, 4194304, 100000));
+    CHECK(tcp_sndbuf_is_limited(4194304, 4194304, 4000000, 0));
+    CHECK_FALSE(tcp_sndbuf_is_limited(1048576, 4194304, 1048576, 0));
+    CHECK_FALSE(tcp_sndbuf_is_limited(4194304, 4194304, 100000, 0));
+    // Unsent data under a quarter of the queue: still the buffer that limits.
+    CHECK(tcp_sndbuf_is_limited(16777216, 16777216, 14784921, 3600000));
+    // A quarter or more waits for the congestion window: the path limits, not the buffer.
+    CHECK_FALSE(tcp_sndbuf_is_limited(16777216, 16777216, 14784921, 3696231));
+    CHECK_FALSE(tcp_sndbuf_is_limited(16777216, 16777216, 14784921, 6000000));
 }
 
 TEST_CASE("the path's lowest RTT is kept per peer, bounded")
