@@ -22,7 +22,7 @@ bench_parse_args "$@"
 # so the two runs of a pair are about 5 s apart; each repetition averages the pairs' ratios,
 # ordered without-with, with-without, ... so that a drift falls on both sides alike. The
 # stream keeps 5 s runs: iperf3's first second is its ramp.
-workload_s=5 stream_pairs=4 churn_pairs=40 churn_pair_s=1
+workload_s=5 stream_pairs=4 churn_pairs=20 churn_pair_s=1
 [ "$BENCH_QUICK" = 1 ] && workload_s=2 stream_pairs=1 churn_pairs=1 churn_pair_s=2
 table="Overhead: max-rate stream and connection churn over veth, with bpftune / without"
 bpf_table="Overhead: BPF programs' own run time during the workload (with bpftune, kernel.bpf_stats_enabled=1)"
@@ -78,12 +78,25 @@ run_workload_seeing_steal() {
   stolen_percent=$(bench_stolen_percent "$ticks" "$(bench_steal_ticks)")
 }
 
+# tcp_cong rests (detaches its sockops program) after a watch period of 15 s in which a flood
+# of connections taught it nothing (tuners/tcp_cong/tcp_cong_rest.hpp), as a daemon that has
+# served churn for a while has. Unmeasured churn until it says so, at most 40 s.
+churn_until_tcp_cong_rests() {
+  local deadline=$((SECONDS + 40))
+  until BPFTUNE_RUN_DIR=$BENCH_DAEMON_DIR/run "$BPFTUNE" -q tuners --json 2>/dev/null |
+    jq -e '[.tuners[].statistics[]? | select(startswith("tcp_cong: resting"))] | length > 0' >/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || bench_die "tcp_cong did not rest within 40 s of churn"
+    workload_churn 2
+  done
+}
+
 # Sets result_value, stolen_percent, cpu_s (the daemon's CPU seconds during the workload) and
-# changes.
+# changes. Tag "resting": churn first, until tcp_cong rests.
 run_with_daemon() {
   local workload=$1 tag=$2 cpu_before
   bench_daemon_start "$BENCH_OUT/daemon-$workload-$tag" --netns "$VETH_NS_A" --netns "$VETH_NS_B"
   bench_note_tuners
+  case "$tag" in resting-*) churn_until_tcp_cong_rests ;; esac
   cpu_before=$(bench_cpu_seconds "$BENCH_DAEMON_PID")
   run_workload_seeing_steal "$workload"
   cpu_s=$(bench_calc 'a - b' a="$(bench_cpu_seconds "$BENCH_DAEMON_PID")" b="$cpu_before")
@@ -278,7 +291,9 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
   set_buffers "4096 131072 16777216" "4096 16384 16777216"
   measure_pairs stream "$rep" "TCP stream, buffer ceilings preset to 16 MiB, Gbit/s" "$stream_pairs" preset "$workload_s"
   set_buffers "$default_rmem" "$default_wmem"
-  measure_pairs churn "$rep" "connection churn, connections/s" "$churn_pairs" default "$churn_pair_s"
+  measure_pairs churn "$rep" "connection churn, connections/s" "$churn_pairs" resting "$churn_pair_s"
+  measure_pairs churn "$rep" "connection churn, the daemon's first 15 s (tcp_cong watching), connections/s" \
+    "$churn_pairs" watching "$churn_pair_s"
   measure_bpf_run_time stream "$rep"
   measure_bpf_run_time churn "$rep"
   if [ "$have_perf" = 1 ]; then
@@ -288,7 +303,7 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
   bench_lock_release
 done
 veth_down
-bench_note "Each repetition: ${stream_pairs} pairs of ${workload_s} s runs (stream) or ${churn_pairs} pairs of ${churn_pair_s} s runs (churn), without and with bpftune in alternating order, the daemon started and settled before each run with it (the without and with columns are the means of each side, the ratio the median of the pairs' own ratios), kernel.bpf_stats_enabled=0; then one ${workload_s} s run per workload with bpftune and kernel.bpf_stats_enabled=1 for the BPF table. bpftune is limited to the two veth namespaces (--netns); its BPF programs still see every socket of the host. Preset: tcp_rmem and tcp_wmem max 16 MiB in both namespaces before those runs (bpftune then has nothing to raise). Both namespaces default to cubic (the host's own default may differ); the stream sets cubic on its socket (iperf3 -C), so tcp_cong leaves it to the application. Churn: one 64-byte request, one 1 KiB reply, server closes first, one connection at a time, client on CPU 0 and server on CPU 1, at most 2048 TIME_WAIT sockets."
+bench_note "Each repetition: ${stream_pairs} pairs of ${workload_s} s runs (stream) or ${churn_pairs} pairs of ${churn_pair_s} s runs (each churn row), without and with bpftune in alternating order, the daemon started and settled before each run with it (in the first churn row also fed unmeasured churn until tcp_cong rested, as it does after 15 s of a flood it learns nothing from and then for 5 minutes in every 5 minutes 15 s; the second row is its first 15 s, tcp_cong watching, the cost of those 15 s) (the without and with columns are the means of each side, the ratio the median of the pairs' own ratios), kernel.bpf_stats_enabled=0; then one ${workload_s} s run per workload with bpftune and kernel.bpf_stats_enabled=1 for the BPF table. bpftune is limited to the two veth namespaces (--netns); its BPF programs still see every socket of the host. Preset: tcp_rmem and tcp_wmem max 16 MiB in both namespaces before those runs (bpftune then has nothing to raise). Both namespaces default to cubic (the host's own default may differ); the stream sets cubic on its socket (iperf3 -C), so tcp_cong leaves it to the application. Churn: one 64-byte request, one 1 KiB reply, server closes first, one connection at a time, client on CPU 0 and server on CPU 1, at most 2048 TIME_WAIT sockets."
 if [ "$have_perf" = 1 ]; then
   bench_note "CPU under BPF hooks: one more ${workload_s} s run per workload without and one with bpftune (statistics off), each under perf record -a -g -F 999 -e cpu-clock; a sample counts when its call chain passes through a hook's entry point (__cgroup_bpf_run_filter_sock_ops, bpf_trace_run*, ...: the programs, their helpers and what those do in the kernel, and the dispatch); the figure is with minus without, per unit of each run's work. Busy CPU: samples not idle, all CPUs."
 else

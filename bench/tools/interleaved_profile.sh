@@ -12,7 +12,10 @@
 # A SETUP is "none" (no daemon) or words joined by commas: NAME=VALUE goes into the daemon's
 # environment (BPFTUNE=path runs that binary, BPFTUNE_BPF_READS=probe ...), anything else is a
 # daemon option. Prints one line per run and the median of each set-up: rate, and µs per unit
-# of work (connection or GB) under the hooks, of which sockops and raw_tp, and busy CPU.
+# of work (connection or GB) under the hooks, of which sockops and raw_tp, and busy CPU; then
+# each set-up's rate against the first's in the same round, the median of those ratios with
+# a standard error from their median absolute deviation (this VM's speed moves in steps that
+# last tens of seconds, so a ratio within a round is firmer than one of two medians).
 # --no-perf: rates only, without perf slowing every run (the CPU columns are then 0).
 set -euo pipefail
 BENCH_LIB=$(cd "$(dirname "$0")/../lib" && pwd)
@@ -85,7 +88,7 @@ for ((round = 0; round < rounds; round++)); do
     if [ "$profile" = 0 ]; then
       run_once
       bench_daemon_stop
-      echo "$index $rate 0 0 0 0" | tee -a "$results" |
+      echo "$index $rate 0 0 0 0 $round" | tee -a "$results" |
         awk -v s="${setups[$index]}" '{ printf "%-50s %s\n", s, $0 }'
       continue
     fi
@@ -99,7 +102,7 @@ for ((round = 0; round < rounds; round++)); do
       python3 "$BENCH_LIB/perf_bpf_share.py" |
       jq -r --argjson t "$seconds" --argjson c "$(nproc)" --argjson w "$work" --arg i "$index" \
         --arg rate "$rate" '(($t * $c) / ([.samples, 1] | max) * 1e6 / $w) as $u
-          | "\($i) \($rate) \(.bpf * $u) \(.by_kind.sockops * $u) \(.by_kind.raw_tp * $u) \((.samples - .idle) * $u)"' |
+          | "\($i) \($rate) \(.bpf * $u) \(.by_kind.sockops * $u) \(.by_kind.raw_tp * $u) \((.samples - .idle) * $u) '"$round"'"' |
       tee -a "$results" | awk -v s="${setups[$index]}" '{ printf "%-50s %s\n", s, $0 }'
   done
 done
@@ -113,4 +116,19 @@ for ((i = 0; i < ${#setups[@]}; i++)); do
       awk '{ v[NR] = $1 } END { printf " %10.4g", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
   done
   echo
+done
+# The median of one number a line.
+median() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+echo "rate against ${setups[0]} in the same round: median of $rounds ratios (± standard error)"
+for ((i = 1; i < ${#setups[@]}; i++)); do
+  ratios=$(awk -v i="$i" '$1 == 0 { base[$7] = $2 } $1 == i { mine[$7] = $2 }
+    END { for (r in mine) if (base[r] > 0) print mine[r] / base[r] }' "$results")
+  [ -n "$ratios" ] || continue
+  ratio=$(median <<<"$ratios")
+  mad=$(awk -v m="$ratio" '{ print ($1 > m) ? $1 - m : m - $1 }' <<<"$ratios" | median)
+  awk -v s="${setups[$i]}" -v m="$ratio" -v mad="$mad" -v n="$(wc -l <<<"$ratios")" \
+    'BEGIN { printf "%-50s %8.4f (± %.4f)\n", s, m, 1.2533 * 1.4826 * mad / sqrt(n) }'
 done
