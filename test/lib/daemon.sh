@@ -11,6 +11,7 @@
 #   bt_wait_for SECONDS CMD...     # retry CMD until it succeeds or time runs out
 #   bt_kernel_has_tracepoint NAME  # the kernel has raw tracepoint NAME, not hidden from bpftune
 #   bt_check_per_read_attachment   # tcp_buffer's program on every read: on demand or for good
+#   bt_daemon_tracepoints          # the raw tracepoints the daemon's links are attached to
 #   fail MESSAGE                   # print the daemon's log and exit 1
 #
 # Set by bt_start: BT_PID, BT_LOG (its stderr). The binary is $BPFTUNE, else build/src/bpftune.
@@ -143,6 +144,12 @@ bt_check_read_method() {
 bt_kernel_has_tracepoint() {
   [[ ",${BPFTUNE_HIDE_TRACEPOINTS:-}," != *,"$1",* ]] &&
     bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "TYPEDEF 'btf_trace_$1'"
+}
+
+# The raw tracepoints the running daemon's own links are attached to, one a line (from its
+# fdinfo, so that another BPF user on the host does not count).
+bt_daemon_tracepoints() {
+  grep -h "^tp_name:" /proc/"$BT_PID"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort
 }
 
 bt_check_per_read_attachment() {

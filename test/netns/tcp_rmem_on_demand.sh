@@ -4,22 +4,13 @@
 # connections already held back), then when a growing connection asks for it, and it is
 # detached again when no buffer has been held back for a while. The raise still happens.
 source "$BT_LIB/daemon.sh"
-bt_require_bpf
 bt_kernel_has_tracepoint tcp_rcvbuf_grow ||
   skip "this kernel has no tcp_rcvbuf_grow tracepoint: the program on every read stays attached"
-bt_private_journal
-source "$BT_LIB/topology.sh"
-topo_require_root
-topo_up --rtt 40ms --rate 200mbit
+bt_topology_test --rtt 40ms --rate 200mbit
 
 topo_sysctl b net.ipv4.tcp_rmem="4096 131072 131072"
 
-# The raw tracepoints the daemon's own links are attached to, one a line (from its fdinfo,
-# so that another BPF user on the host does not count).
-daemon_tracepoints() {
-  grep -h "^tp_name:" /proc/"$BT_PID"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort
-}
-per_read_attached() { daemon_tracepoints | grep -qx tcp_rcv_space_adjust; }
+per_read_attached() { bt_daemon_tracepoints | grep -qx tcp_rcv_space_adjust; }
 per_read_detached() { ! per_read_attached; }
 statistics_line() {
   "$BPFTUNE" -q tuners --json | jq -r '.tuners[].statistics[]' |
@@ -27,8 +18,8 @@ statistics_line() {
 }
 
 bt_start --netns "$TOPO_NS_B"
-daemon_tracepoints | grep -qx tcp_rcvbuf_grow ||
-  fail "the grow program is not attached: $(daemon_tracepoints | tr '\n' ' ')"
+bt_daemon_tracepoints | grep -qx tcp_rcvbuf_grow ||
+  fail "the grow program is not attached: $(bt_daemon_tracepoints | tr '\n' ' ')"
 per_read_attached || fail "the program on every read was not attached at start"
 # Detached 3 s after the start (the tuner wakes for it), not at its next idle check.
 bt_wait_for 6 per_read_detached ||

@@ -4,22 +4,13 @@
 # while it is detached is still seen in the next window and gets its raise, and the program
 # stays attached through the transfer and is detached again after it.
 source "$BT_LIB/daemon.sh"
-bt_require_bpf
 bt_kernel_has_tracepoint tcp_sendmsg_locked ||
   skip "this kernel has no tcp_sendmsg_locked tracepoint: send buffers are not tuned"
-bt_private_journal
-source "$BT_LIB/topology.sh"
-topo_require_root
-topo_up --rtt 40ms --rate 200mbit
+bt_topology_test --rtt 40ms --rate 200mbit
 
 topo_sysctl a net.ipv4.tcp_wmem="4096 16384 131072"
 
-# Whether the daemon's own links include the send program (from its fdinfo, so that another
-# BPF user on the host does not count).
-per_send_attached() {
-  grep -h "^tp_name:" /proc/"$BT_PID"/fdinfo/* 2>/dev/null | awk '{print $2}' |
-    grep -qx tcp_sendmsg_locked
-}
+per_send_attached() { bt_daemon_tracepoints | grep -qx tcp_sendmsg_locked; }
 per_send_detached() { ! per_send_attached; }
 statistics_line() {
   "$BPFTUNE" -q tuners --json | jq -r '.tuners[].statistics[]' |
