@@ -15,7 +15,7 @@ bool should_rest(const WatchCounts& seen, std::chrono::seconds period)
 std::string rest_reason(const WatchCounts& seen, std::chrono::seconds period,
                         std::chrono::seconds rest)
 {
-    return std::to_string(seen.connections) + " connections in the last " +
+    return std::to_string(seen.connections) + " connection ends in the last " +
            std::to_string(period.count()) + " s, none delivered enough to learn from (" +
            std::to_string(TCP_CONG_MIN_SAMPLE_BYTES / 1024) +
            " KiB) or lost enough to move to bbr: tcp_cong rests for " +

@@ -16,7 +16,9 @@ namespace bpftune::tcp_cong {
 
 // What the program counted over one watch period (differences of its per-CPU counters).
 struct WatchCounts {
-    std::uint64_t connections = 0;  // established connection ends, every namespace
+    // Established connection ends, every namespace, in scope or not (each costs the
+    // dispatch): both ends of a connection on this host count, one each.
+    std::uint64_t connections = 0;
     std::uint64_t samples = 0;      // connections (or parts of one) learned from
     std::uint64_t loss_moves = 0;   // moved to bbr, or sent back from exploring, after loss
 };
@@ -30,7 +32,7 @@ inline constexpr std::chrono::seconds rest_period{300};
 // Whether to rest after a watch period of `period`: a flood, and nothing learned or moved.
 bool should_rest(const WatchCounts& seen, std::chrono::seconds period);
 
-// The journal's reason: "612000 connections in the last 15 s, none delivered enough to learn
+// The journal's reason: "612000 connection ends in the last 15 s, none delivered enough to learn
 // from (64 KiB) or lost enough to move to bbr: tcp_cong rests for 300 s, connections keep
 // their namespace's default meanwhile, and its sockops program costs them nothing".
 std::string rest_reason(const WatchCounts& seen, std::chrono::seconds period,

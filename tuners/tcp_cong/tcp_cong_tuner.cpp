@@ -151,7 +151,6 @@ private:
     Result<void> load(Skeleton& skeleton, const TunerContext& context);
     // At the end of a watch or rest period: rests, watches on, or attaches again.
     void end_period(std::chrono::steady_clock::time_point now);
-    tcp_cong::WatchCounts counted_since(const tcp_cong_counts& then) const;
     void explain(const tcp_cong_event& event);
     void leave_alone(NetnsCookie cookie);
     void forget(NetnsCookie cookie);
@@ -165,7 +164,8 @@ private:
     std::vector<std::string> hooks_;
     std::chrono::seconds rest_ = tcp_cong::rest_period;
     std::chrono::steady_clock::time_point period_end_{};  // of the watch or rest period
-    tcp_cong_counts at_watch_start_{};
+    std::chrono::steady_clock::time_point watch_start_{};
+    std::optional<tcp_cong_counts> at_watch_start_;  // none: unreadable then, no decision
     unsigned rests_ = 0;
     std::string rest_reason_;  // the last one
     Actuator* actuator_ = nullptr;
@@ -224,7 +224,9 @@ Result<void> TcpCongTuner::attach(TunerContext& context)
     cgroup_root_fd_ = context.cgroup_root_fd;
     hooks_ = {"sockops (cgroup v2 root)"};
     rest_ = rest_period();
-    period_end_ = std::chrono::steady_clock::now() + tcp_cong::watch_period;
+    watch_start_ = std::chrono::steady_clock::now();
+    period_end_ = watch_start_ + tcp_cong::watch_period;
+    at_watch_start_ = tcp_cong_counts{};  // the maps were made with the program: all zero
     actuator_ = &context.actuator;
     router_ = &context.router;
     admin_ = context.actuator.when_admin_takes([this](NetnsCookie cookie, const std::string& name) {
@@ -258,8 +260,18 @@ boost::asio::awaitable<void> TcpCongTuner::run()
     }
 }
 
+// What the program counted between two readings of its counters.
+tcp_cong::WatchCounts counted_between(const tcp_cong_counts& then, const tcp_cong_counts& now)
+{
+    auto since = [&](tcp_cong_count which) { return now.n[which] - then.n[which]; };
+    return {.connections = since(TCP_CONG_COUNT_ESTABLISHED),
+            .samples = since(TCP_CONG_COUNT_SAMPLED),
+            .loss_moves = since(TCP_CONG_COUNT_LOSS_SWITCHED) + since(TCP_CONG_COUNT_FELL_BACK)};
+}
+
 void TcpCongTuner::end_period(std::chrono::steady_clock::time_point now)
 {
+    const bool rested_just_now = !link_;
     if (!link_) {
         // The rest is over. A refused attach rests another period: one try per period, not
         // a storm, and the journal says so once.
@@ -277,19 +289,27 @@ void TcpCongTuner::end_period(std::chrono::steady_clock::time_point now)
         link_ = std::move(link);
         log_debug("tcp_cong: watching connections again after a rest of " +
                   std::to_string(rest_.count()) + " s");
-    } else if (const auto seen = counted_since(at_watch_start_);
-               tcp_cong::should_rest(seen, tcp_cong::watch_period)) {
-        link_.reset();
-        ++rests_;
-        rest_reason_ = tcp_cong::rest_reason(seen, tcp_cong::watch_period, rest_);
-        // Routine on a busy server, so news only the first time.
-        log(rests_ == 1 ? Severity::info : Severity::debug, "tcp_cong: " + rest_reason_,
-            {{"BPFTUNE_TUNER", "tcp_cong"}});
-        period_end_ = now + rest_;
-        return;
     }
-    if (const auto counts = summed_counts(*skeleton_))
-        at_watch_start_ = *counts;
+    // One reading serves as this period's end and the next one's start, so nothing counted
+    // falls between them; the rate is over the time that really passed. Just back from a
+    // rest, it only starts a watch period.
+    const auto counts = summed_counts(*skeleton_);
+    const auto watched = std::chrono::duration_cast<std::chrono::seconds>(now - watch_start_);
+    if (!rested_just_now && counts && at_watch_start_ && watched >= tcp_cong::watch_period) {
+        const auto seen = counted_between(*at_watch_start_, *counts);
+        if (tcp_cong::should_rest(seen, watched)) {
+            link_.reset();
+            ++rests_;
+            rest_reason_ = tcp_cong::rest_reason(seen, watched, rest_);
+            // Routine on a busy server, so news only the first time.
+            log(rests_ == 1 ? Severity::info : Severity::debug, "tcp_cong: " + rest_reason_,
+                {{"BPFTUNE_TUNER", "tcp_cong"}});
+            period_end_ = now + rest_;
+            return;
+        }
+    }
+    at_watch_start_ = counts;
+    watch_start_ = now;
     period_end_ = now + tcp_cong::watch_period;
 }
 
@@ -404,19 +424,6 @@ std::optional<tcp_cong_counts> summed_counts(const tcp_cong_bpf& skeleton)
         for (int i = 0; i < TCP_CONG_COUNTS; ++i)
             total.n[i] += counts.n[i];
     return total;
-}
-
-// What the program counted since `then`; nothing when the counters cannot be read, which
-// then never looks like a flood.
-tcp_cong::WatchCounts TcpCongTuner::counted_since(const tcp_cong_counts& then) const
-{
-    const auto now = summed_counts(*skeleton_);
-    if (!now)
-        return {};
-    auto since = [&](tcp_cong_count which) { return now->n[which] - then.n[which]; };
-    return {.connections = since(TCP_CONG_COUNT_ESTABLISHED),
-            .samples = since(TCP_CONG_COUNT_SAMPLED),
-            .loss_moves = since(TCP_CONG_COUNT_LOSS_SWITCHED) + since(TCP_CONG_COUNT_FELL_BACK)};
 }
 
 std::vector<std::string> TcpCongTuner::statistics() const

@@ -33,7 +33,7 @@ TEST_CASE("the reason names the flood, what was missing and the rest")
 {
     const auto reason = rest_reason({.connections = 612000, .samples = 0, .loss_moves = 0}, 15s, 300s);
     CHECK(reason ==
-          "612000 connections in the last 15 s, none delivered enough to learn from (64 KiB) or "
+          "612000 connection ends in the last 15 s, none delivered enough to learn from (64 KiB) or "
           "lost enough to move to bbr: tcp_cong rests for 300 s, connections keep their "
           "namespace's default meanwhile, and its sockops program costs them nothing");
 }
