@@ -286,7 +286,7 @@ static __always_inline int on_sendmsg(__u64 sk_address, bool direct)
 {
 	struct tcp_sock *tp;
 	struct sock *sk;
-	__u32 sndbuf, wmem_max, queued, unsent;
+	__u32 sndbuf, wmem_max, queued, snd_nxt;
 
 	if (!sndbuf_sampled())
 		return 0;
@@ -297,8 +297,9 @@ static __always_inline int on_sendmsg(__u64 sk_address, bool direct)
 	sndbuf = BT_READ(direct, sk, sk_sndbuf);
 	wmem_max = BT_READ(direct, sock_net_of(sk, direct), ipv4.sysctl_tcp_wmem[2]);
 	queued = BT_READ(direct, sk, sk_wmem_queued);
-	unsent = BT_READ(direct, tp, write_seq) - BT_READ(direct, tp, snd_nxt);
-	if (!tcp_sndbuf_is_limited(sndbuf, wmem_max, queued, unsent))
+	snd_nxt = BT_READ(direct, tp, snd_nxt);
+	if (!tcp_sndbuf_is_limited(sndbuf, wmem_max, queued, BT_READ(direct, tp, write_seq) - snd_nxt,
+				   snd_nxt - BT_READ(direct, tp, snd_una)))
 		return 0;
 	if (sock_user_locks((struct sock *)sk_address) & SOCK_SNDBUF_LOCK)
 		return 0;

@@ -28,18 +28,20 @@ static inline __u64 tcp_rcvbuf_wanted_bytes(__u32 copied_bytes, __u32 previous_s
 }
 
 /* A send buffer limits when it has reached the sysctl ceiling, the queue fills it, and what
- * fills it is mostly in flight, waiting to be acknowledged. Data not yet sent (`unsent`, from
+ * fills it is mostly in flight, waiting to be acknowledged. Data not yet sent (`unsent`,
  * write_seq - snd_nxt) waits for the congestion window, not for buffer space: where it is a
- * quarter of the queue or more, the path holds the sender back and a larger buffer would only
- * hold more of it (bench 1, tcp_wmem at RTT 100 ms on a 500 Mbit/s link, 2026-12-07: at a
- * 16 MiB ceiling 14.1 MiB was queued with the link full, and a fifth raise went to 32 MiB,
- * 5.4 times what the path carries). */
+ * quarter or more of the payload the socket holds (with `in_flight`, snd_nxt - snd_una; both
+ * payload bytes, unlike the queue's truesize), the path holds the sender back and a larger
+ * buffer would only hold more of it (bench 1, tcp_wmem at RTT 100 ms on a 500 Mbit/s link,
+ * 2026-12-07: at a 16 MiB ceiling 14.1 MiB was queued with the link full, and a fifth raise
+ * went to 32 MiB, 5.4 times what the path carries). */
 static inline int tcp_sndbuf_is_limited(__u32 sndbuf_bytes, __u32 wmem_max_bytes,
-					__u32 queued_bytes, __u32 unsent_bytes)
+					__u32 queued_bytes, __u32 unsent_bytes,
+					__u32 in_flight_bytes)
 {
 	return sndbuf_bytes >= wmem_max_bytes - (wmem_max_bytes >> 3) &&
 	       queued_bytes >= sndbuf_bytes - (sndbuf_bytes >> 2) &&
-	       unsent_bytes < (queued_bytes >> 2);
+	       (__u64)unsent_bytes * 4 < (__u64)unsent_bytes + in_flight_bytes;
 }
 
 #endif

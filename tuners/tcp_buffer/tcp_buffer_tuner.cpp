@@ -351,12 +351,6 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
     per_read_ = std::move(attached.per_read);
     per_send_ = std::move(attached.per_send);
     unpinner_ = tcp_buffer::ReceiveUnpinner(bpf_map__fd(skeleton_->maps.rcv_marks));
-    // Both attached for start_watch from now: as if the last buffer held back were that long
-    // short of its linger.
-    const auto now = std::chrono::steady_clock::now();
-    last_receive_need_ = now - per_read_linger + start_watch;
-    last_send_need_ = now - per_send_linger;
-    send_window_end_ = now + start_watch;
     context_ = &context;
     router_ = &context.router;
     gone_ = context.actuator.netns().when_gone([this](NetnsCookie cookie) {
@@ -373,6 +367,12 @@ Result<void> TcpBufferTuner::attach(TunerContext& context)
 
 boost::asio::awaitable<void> TcpBufferTuner::run()
 {
+    // Both programs attached for start_watch from now, when the daemon has loaded everything
+    // (as if the last buffer held back were that long short of its linger).
+    const auto start = std::chrono::steady_clock::now();
+    last_receive_need_ = start - per_read_linger + start_watch;
+    last_send_need_ = start - per_send_linger;
+    send_window_end_ = start + start_watch;
     for (;;) {
         auto next = co_await inbox_->next(next_wake(std::chrono::steady_clock::now()));
         if (std::holds_alternative<InboxClosed>(next))
@@ -433,6 +433,9 @@ TcpBufferTuner::per_send_due(std::chrono::steady_clock::time_point now) const
         return std::max(send_window_end_, last_send_need_ + per_send_linger);
     if (per_send_.refused())
         return now + idle_check_interval;
+    // A send buffer held back that was reported just after a detach attaches it at once.
+    if (now - last_send_need_ < per_send_linger)
+        return now;
     return next_send_window_;
 }
 
@@ -443,6 +446,7 @@ void TcpBufferTuner::pace_per_send(std::chrono::steady_clock::time_point now)
     if (per_send_.attached()) {
         per_send_.detach();
         next_send_window_ = now + send_window_every - send_window;
+        log_debug("tcp_buffer: the program on every send is detached until its next window");
         return;
     }
     send_window_end_ = now + send_window;

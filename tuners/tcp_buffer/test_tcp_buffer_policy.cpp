@@ -378,14 +378,16 @@ TEST_CASE("receive demand mirrors tcp_rcvbuf_grow: 2x what was read, plus slow-s
 
 TEST_CASE("a send buffer limits only when at the ceiling and full of data in flight")
 {
-    CHECK(tcp_sndbuf_is_limited(4194304, 4194304, 4000000, 0));
-    CHECK_FALSE(tcp_sndbuf_is_limited(1048576, 4194304, 1048576, 0));
-    CHECK_FALSE(tcp_sndbuf_is_limited(4194304, 4194304, 100000, 0));
-    // Unsent data under a quarter of the queue: still the buffer that limits.
-    CHECK(tcp_sndbuf_is_limited(16777216, 16777216, 14784921, 3600000));
+    CHECK(tcp_sndbuf_is_limited(4194304, 4194304, 4000000, 0, 3000000));
+    CHECK_FALSE(tcp_sndbuf_is_limited(1048576, 4194304, 1048576, 0, 700000));
+    CHECK_FALSE(tcp_sndbuf_is_limited(4194304, 4194304, 100000, 0, 70000));
+    // Unsent data under a quarter of the payload held: still the buffer that limits.
+    CHECK(tcp_sndbuf_is_limited(16777216, 16777216, 14784921, 2600000, 8000000));
     // A quarter or more waits for the congestion window: the path limits, not the buffer.
-    CHECK_FALSE(tcp_sndbuf_is_limited(16777216, 16777216, 14784921, 3696231));
-    CHECK_FALSE(tcp_sndbuf_is_limited(16777216, 16777216, 14784921, 6000000));
+    CHECK_FALSE(tcp_sndbuf_is_limited(16777216, 16777216, 14784921, 2700000, 8000000));
+    CHECK_FALSE(tcp_sndbuf_is_limited(16777216, 16777216, 14784921, 6000000, 7750000));
+    // Nothing in flight and nothing unsent (all acknowledged): not held back by anything.
+    CHECK_FALSE(tcp_sndbuf_is_limited(4194304, 4194304, 4000000, 0, 0));
 }
 
 TEST_CASE("the path's lowest RTT is kept per peer, bounded")
