@@ -123,9 +123,9 @@ bench_daemon_stop() {
 }
 
 # Waits, up to 30 s, until the running daemon has left its start-up state: tcp_buffer keeps
-# its program on every read attached for its first 10 s (for connections already held back
+# its program on every read attached for its first 3 s (for connections already held back
 # then) and detaches it when no receive buffer needs it, and its program on every send for the
-# same 10 s before its windows (1 s in every 4) begin. A daemon that has run a while costs
+# same 3 s before its windows (1 s in every 4) begin. A daemon that has run a while costs
 # what it costs after that, so runs that measure its cost start from there. --quick asks once
 # and goes on (its figures are a smoke test; the wait is most of a quick run's daemon time).
 bench_daemon_settle() {

@@ -128,7 +128,7 @@ for ((i = 1; i < ${#setups[@]}; i++)); do
     END { for (r in mine) if (base[r] > 0) print mine[r] / base[r] }' "$results")
   [ -n "$ratios" ] || continue
   ratio=$(median <<<"$ratios")
-  mad=$(awk -v m="$ratio" '{ print ($1 > m) ? $1 - m : m - $1 }' <<<"$ratios" | median)
+  mad=$(awk -v m="$ratio" '{ d = $1 - m; print (d < 0 ? -d : d) }' <<<"$ratios" | median)
   awk -v s="${setups[$i]}" -v m="$ratio" -v mad="$mad" -v n="$(wc -l <<<"$ratios")" \
     'BEGIN { printf "%-50s %8.4f (± %.4f)\n", s, m, 1.2533 * 1.4826 * mad / sqrt(n) }'
 done
