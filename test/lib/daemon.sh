@@ -12,6 +12,7 @@
 #   bt_kernel_has_tracepoint NAME  # the kernel has raw tracepoint NAME, not hidden from bpftune
 #   bt_check_per_read_attachment   # tcp_buffer's program on every read: on demand or for good
 #   bt_daemon_tracepoints          # the raw tracepoints the daemon's links are attached to
+#   bt_statistics                  # the daemon's statistics lines (bpftune -q tuners)
 #   fail MESSAGE                   # print the daemon's log and exit 1
 #
 # Set by bt_start: BT_PID, BT_LOG (its stderr). The binary is $BPFTUNE, else build/src/bpftune.
@@ -146,6 +147,11 @@ bt_kernel_has_tracepoint() {
     bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "TYPEDEF 'btf_trace_$1'"
 }
 
+# The running daemon's statistics lines (bpftune -q tuners), one a line.
+bt_statistics() {
+  "$BPFTUNE" -q tuners --json | jq -r '.tuners[].statistics[]'
+}
+
 # The raw tracepoints the running daemon's own links are attached to, one a line (from its
 # fdinfo, so that another BPF user on the host does not count).
 bt_daemon_tracepoints() {
@@ -154,7 +160,7 @@ bt_daemon_tracepoints() {
 
 bt_check_per_read_attachment() {
   local hooks
-  hooks=$("$BPFTUNE" -q tuners --json | jq -r '.tuners[].statistics[]' | grep "^tcp_buffer: hooks")
+  hooks=$(bt_statistics | grep "^tcp_buffer: hooks")
   if ! bt_kernel_has_tracepoint tcp_rcvbuf_grow; then
     grep -Eq "raw_tp/tcp_rcv_space_adjust(,|$)" <<<"$hooks" && ! grep -q "grow\|on demand" <<<"$hooks" ||
       fail "without tcp_rcvbuf_grow the program on every read is not attached for good: $hooks"

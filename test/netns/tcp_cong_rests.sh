@@ -15,8 +15,7 @@ sockops_attached() {
   grep -h "^attach_type:" /proc/"$BT_PID"/fdinfo/* 2>/dev/null | awk '{print $2}' | grep -qx 3
 }
 statistics_line() {
-  "$BPFTUNE" -q tuners --json | jq -r '.tuners[].statistics[]' |
-    grep -E "^tcp_cong: (watching|resting)"
+  bt_statistics | grep -E "^tcp_cong: (watching|resting)"
 }
 resting() { statistics_line | grep -q "^tcp_cong: resting" && ! sockops_attached; }
 watching() { statistics_line | grep -q "^tcp_cong: watching" && sockops_attached; }

@@ -13,8 +13,7 @@ topo_sysctl b net.ipv4.tcp_rmem="4096 131072 131072"
 per_read_attached() { bt_daemon_tracepoints | grep -qx tcp_rcv_space_adjust; }
 per_read_detached() { ! per_read_attached; }
 statistics_line() {
-  "$BPFTUNE" -q tuners --json | jq -r '.tuners[].statistics[]' |
-    grep -o "the program on every read is [a-z]* (on demand: [^)]*)"
+  bt_statistics | grep -o "the program on every read is [a-z]* (on demand: [^)]*)"
 }
 
 bt_start --netns "$TOPO_NS_B"

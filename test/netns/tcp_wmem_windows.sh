@@ -13,8 +13,7 @@ topo_sysctl a net.ipv4.tcp_wmem="4096 16384 131072"
 per_send_attached() { bt_daemon_tracepoints | grep -qx tcp_sendmsg_locked; }
 per_send_detached() { ! per_send_attached; }
 statistics_line() {
-  "$BPFTUNE" -q tuners --json | jq -r '.tuners[].statistics[]' |
-    grep -o "the program on every send is [a-z]* ([^)]*)"
+  bt_statistics | grep -o "the program on every send is [a-z]* ([^)]*)"
 }
 attach_count() { statistics_line | sed -n 's/.*attached \([0-9]*\) times\{0,1\})$/\1/p'; }
 

@@ -76,8 +76,8 @@ constexpr auto start_watch = 3s;
 // sender held back by tcp_wmem[2] stays held back for as long as it sends, so a window of
 // send_window in every send_window_every sees it, at a quarter of the cost, a few seconds
 // later at most. Once one is seen the program stays attached until no send buffer has been
-// held back for per_send_linger, so the raises that follow come as quickly as before. Two wakeups every 4 s keep an idle daemon under one a
-// second.
+// held back for per_send_linger, so the raises that follow come as quickly as before. Two
+// wakeups every 4 s keep an idle daemon under one a second.
 constexpr auto send_window = 1s;
 constexpr auto send_window_every = 4s;
 constexpr auto per_send_linger = 10s;
