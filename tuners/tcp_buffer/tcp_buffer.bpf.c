@@ -106,7 +106,17 @@ static __always_inline __u8 sock_scaling_ratio(const struct tcp_sock *tp, bool d
 struct arrival {
 	__u32 bytes;
 	__u32 interval_us;
+	__u8 out_of_order;	/* TCP_BUFFER_HOLE_* */
 };
+
+/* Packets that arrived out of order so far (the counter is in kernels since 5.4; without it,
+ * holes open at an interval's ends are all that is seen). */
+static __always_inline __u32 sock_ooo_packets(const struct tcp_sock *tp, bool direct)
+{
+	if (!bpf_core_field_exists(tp->rcv_ooopack))
+		return 0;
+	return BT_READ(direct, tp, rcv_ooopack);
+}
 
 /* Sets the bytes that arrived over the interval that ends now (both 0 when unknown), and
  * marks where the socket stands: a socket marked once is marked every interval, however
@@ -121,7 +131,8 @@ struct arrival {
  * sped up: a raise sized from it falls short (one more step) and never overshoots, where the
  * bytes read, the other measure, overshoot after a stall (b854c93). More arrived than was
  * read plus what waits unread means the mark is older than the kernel's interval, or another
- * socket's at the same address. */
+ * socket's at the same address. It also says whether out-of-order arrival touched the
+ * interval (TCP_BUFFER_HOLE_*): the policy does not size from such an interval. */
 static __always_inline void arrival_of(__u64 key, struct tcp_sock *tp, bool direct,
 				       __u64 stamp_us, __u32 interval_us, __u32 copied, bool near,
 				       struct arrival *out)
@@ -135,6 +146,16 @@ static __always_inline void arrival_of(__u64 key, struct tcp_sock *tp, bool dire
 	rcv_nxt = BT_READ(direct, tp, rcv_nxt);
 	unread = rcv_nxt - BT_READ(direct, tp, copied_seq);
 	mark.rcv_nxt = rcv_nxt;
+	mark.ooo_packets = sock_ooo_packets(tp, direct);
+	mark.hole_open = BT_READ(direct, tp, out_of_order_queue.rb_node) != NULL;
+	if (mark.hole_open)
+		out->out_of_order |= TCP_BUFFER_HOLE_AT_END;
+	/* Over however long since the mark: a hole in an interval several back may have made
+	 * the sender slow down in this one. */
+	if (last && last->hole_open)
+		out->out_of_order |= TCP_BUFFER_HOLE_AT_START;
+	if (last && last->ooo_packets != mark.ooo_packets)
+		out->out_of_order |= TCP_BUFFER_HOLE_DURING;
 	if (last && last->stamp_us < stamp_us && stamp_us - last->stamp_us <= 4ULL * interval_us) {
 		__u32 arrived = rcv_nxt - last->rcv_nxt;
 
@@ -209,6 +230,7 @@ static __always_inline int rcvbuf_check(__u64 sk_address, struct tcp_sock *tp, b
 	e.scaling_ratio = scaling_ratio;
 	e.arrived_bytes = arrival.bytes;
 	e.arrival_interval_us = arrival.interval_us;
+	e.out_of_order = arrival.out_of_order;
 	e.buffer_bytes = BT_READ(direct, sk, sk_rcvbuf);
 	e.sysctl_max_bytes = rmem_max;
 	e.copied_bytes = copied;

@@ -23,6 +23,18 @@ enum tcp_buffer_rate_slot {
 	TCP_BUFFER_SLOT_MEM = 3,
 };
 
+/* Receive: how out-of-order arrival touched the interval an event measured. When a hole fills,
+ * rcv_nxt (and what the application can read) jumps over data that arrived earlier and waited
+ * behind it, so the interval's rate overstates the path: at RTT 100 ms on a 500 Mbit/s link,
+ * 8.0 MiB "arrived" in 100 ms where the link carries 5.7 (bench 1, 2026-12-07). And a hole
+ * means a packet was lost or reordered: the sender's congestion window, not the receive
+ * buffer, held it back. */
+enum tcp_buffer_hole {
+	TCP_BUFFER_HOLE_AT_START = 1,	/* a hole was open when the interval began */
+	TCP_BUFFER_HOLE_DURING = 2,	/* packets arrived out of order within it */
+	TCP_BUFFER_HOLE_AT_END = 4,	/* a hole was open when it ended */
+};
+
 struct tcp_buffer_event {
 	struct bpftune_event_header header;
 	__u32 buffer_bytes;	/* sk_rcvbuf or sk_sndbuf now */
@@ -37,7 +49,8 @@ struct tcp_buffer_event {
 	__u32 arrival_interval_us; /* receive: over how long */
 	__u8 scaling_ratio;	/* payload share of buffer memory, /256 (0: unknown) */
 	__u8 family;		/* AF_INET or AF_INET6 */
-	__u16 pad;
+	__u8 out_of_order;	/* receive: TCP_BUFFER_HOLE_* flags of the interval */
+	__u8 pad;
 	__u8 peer_address[16];	/* IPv4 in the first four bytes when family is AF_INET */
 	/* TCP_BUFFER_MEMORY_LIMIT only */
 	__s64 memory_allocated_pages;

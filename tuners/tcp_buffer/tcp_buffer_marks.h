@@ -5,7 +5,7 @@
 #define BPFTUNE_TCP_BUFFER_MARKS_H
 
 /* Where each socket near its receive ceiling stood when its last autotuning interval ended:
- * what had arrived (rcv_nxt) and when. The next interval's arrivals are then what the path
+ * what had arrived (rcv_nxt) and when, and what had arrived out of order. The next interval's arrivals are then what the path
  * carried, where the bytes the application read include any backlog it caught up on (at RTT
  * 20 ms an interval read 4.2 MiB, three times what the 500 Mbit/s link can carry). Keyed by
  * the socket's address (raw_tp programs may not use socket storage); a freed and reused
@@ -14,7 +14,11 @@
 struct rcv_mark {
 	__u64 stamp_us;
 	__u32 rcv_nxt;
-	__u32 pad;
+	/* tp->rcv_ooopack then, and whether a hole was open (out-of-order data queued behind
+	 * a missing segment): see tcp_buffer_event.h, TCP_BUFFER_HOLE_*. */
+	__u32 ooo_packets;
+	__u8 hole_open;
+	__u8 pad[7];
 };
 
 struct {

@@ -2,6 +2,10 @@
 
 #include "tcp_buffer_policy.hpp"
 
+extern "C" {
+#include "tcp_buffer_event.h"
+}
+
 #include <cstdio>
 
 namespace bpftune::tcp_buffer {
@@ -92,6 +96,25 @@ std::string queueing_hold(const std::string& tunable, const std::string& netns,
     return "tcp_buffer: not raising " + tunable + " in netns " + netns + ": RTT to " +
            limited.peer + " is " + format_duration_us(limited.rtt_us) + ", above its lowest " +
            format_duration_us(min_rtt_us) + ", so the path is full, not the buffer";
+}
+
+std::string out_of_order_hold(const std::string& tunable, const std::string& netns,
+                              const BufferLimited& limited)
+{
+    std::string when;
+    const auto add = [&when](const char* text) { when += (when.empty() ? "" : ", ") + std::string(text); };
+    if (limited.out_of_order & TCP_BUFFER_HOLE_AT_START)
+        add("a hole was open when it began");
+    if (limited.out_of_order & TCP_BUFFER_HOLE_DURING)
+        add("packets arrived out of order in it");
+    if (limited.out_of_order & TCP_BUFFER_HOLE_AT_END)
+        add("a hole was open when it ended");
+    return "tcp_buffer: not raising " + tunable + " in netns " + netns + ": data from " +
+           limited.peer + " arrived out of order in the last interval (" + when +
+           "): its rate counts data that waited behind a lost or reordered packet, and a loss "
+           "means the path, not the buffer, held the sender back (read " +
+           format_bytes(limited.copied_bytes) + " in " + format_duration_us(limited.interval_us) +
+           ")";
 }
 
 std::string need_hold(const std::string& tunable, const std::string& netns,

@@ -22,6 +22,9 @@ std::string hard_limit_hold(const std::string& tunable, const std::string& netns
                             std::int64_t value, std::int64_t hard_max);
 std::string queueing_hold(const std::string& tunable, const std::string& netns,
                           const BufferLimited& limited, std::uint32_t min_rtt_us);
+// Why an interval touched by out-of-order arrival (limited.out_of_order) raised nothing.
+std::string out_of_order_hold(const std::string& tunable, const std::string& netns,
+                              const BufferLimited& limited);
 // Why a ceiling the kernel asked past was left alone: the window is still growing into it,
 // or the path needs less than one step more. decision.need must be set.
 std::string need_hold(const std::string& tunable, const std::string& netns,

@@ -155,6 +155,9 @@ Decision decide_raise(const RaiseInputs& in)
         return {Verdict::stale};
     if (in.memory_pressure)
         return {Verdict::memory_pressure};
+    // No need either: it would be remembered as the peer's last window and size the next.
+    if (in.delivery && in.delivery->out_of_order)
+        return {Verdict::out_of_order};
     const auto need =
         in.delivery ? path_need(*in.delivery, in.min_rtt_us ? in.min_rtt_us : in.rtt_us, in.live_max)
                     : std::nullopt;

@@ -54,6 +54,8 @@ struct Delivery {
     std::uint32_t arrival_interval_us = 0;
     std::uint8_t scaling_ratio = 0;    // payload share of buffer memory, /256 (0: unknown)
     std::uint64_t previous_window_bytes = 0;  // measured_window_bytes of the peer's last event
+    // Data arrived out of order in the interval, or a hole was open at either end of it.
+    bool out_of_order = false;
 };
 
 // What the path needs of the ceiling, from what it delivered.
@@ -120,6 +122,10 @@ enum class Verdict {
     stale,               // the event saw an older ceiling: a raise already answered it
     at_hard_limit,
     memory_pressure,
+    // Out-of-order arrival touched the interval: a filled hole releases data that arrived
+    // before it (the rate overstates the path), and a packet lost or reordered means the
+    // sender's congestion window, not the receive buffer, held it back.
+    out_of_order,
     latency_correlated,  // raising the buffer has been raising RTT: more would only queue
     path_queueing,       // RTT well above the path's lowest: the link, not the buffer, limits
     nearly_enough,       // the path needs less than one minimum step more

@@ -52,6 +52,7 @@ std::optional<Signal> decode(NetnsCookie cookie, RawRecord record)
             .arrived_bytes = e.arrived_bytes,
             .arrival_interval_us = e.arrival_interval_us,
             .scaling_ratio = e.scaling_ratio,
+            .out_of_order = receive ? e.out_of_order : std::uint8_t{0},
             .rtt_us = e.rtt_us,
             .peer = peer_text(e),
         }, std::nullopt, std::nullopt};

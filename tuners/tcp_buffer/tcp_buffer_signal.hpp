@@ -23,6 +23,7 @@ struct BufferLimited {
     std::uint32_t arrived_bytes;        // receive: what the path brought since the last interval (0: unknown)
     std::uint32_t arrival_interval_us;  // receive: over how long
     std::uint8_t scaling_ratio;     // receive: payload share of buffer memory, /256 (0: unknown)
+    std::uint8_t out_of_order;      // receive: TCP_BUFFER_HOLE_* flags of the interval
     std::uint32_t rtt_us;
     std::string peer;               // "10.0.0.2" or "fd00::2"
 };

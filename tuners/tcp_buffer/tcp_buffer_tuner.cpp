@@ -524,7 +524,8 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
                               .arrived_bytes = limited.arrived_bytes,
                               .arrival_interval_us = limited.arrival_interval_us,
                               .scaling_ratio = limited.scaling_ratio,
-                              .previous_window_bytes = peer_paths_.last_window(peer_key)})
+                              .previous_window_bytes = peer_paths_.last_window(peer_key),
+                              .out_of_order = limited.out_of_order != 0})
                         : std::nullopt,
         .hard_max = hard_max_,
         .growth = tcp_buffer::growth_for(context_->learning_rate),
@@ -640,6 +641,9 @@ void TcpBufferTuner::explain_hold(const tcp_buffer::Decision& decision,
         break;
     case tcp_buffer::Verdict::path_queueing:
         log_debug(tcp_buffer::queueing_hold(tunable, where, limited, min_rtt_us));
+        break;
+    case tcp_buffer::Verdict::out_of_order:
+        log_debug(tcp_buffer::out_of_order_hold(tunable, where, limited));
         break;
     case tcp_buffer::Verdict::nearly_enough:
     case tcp_buffer::Verdict::still_growing:

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+extern "C" {
+#include "tcp_buffer_event.h"
+}
+
 using namespace bpftune::tcp_buffer;
 
 namespace {
@@ -18,6 +22,7 @@ BufferLimited receive_limited()
             .arrived_bytes = 0,
             .arrival_interval_us = 0,
             .scaling_ratio = 128,
+            .out_of_order = 0,
             .rtt_us = 100000,
             .peer = "10.0.0.2"};
 }
@@ -82,6 +87,17 @@ TEST_CASE("holds explain why nothing was raised")
           "buffer (correlation 0.81 over 12 samples), so a larger buffer would only queue more");
     CHECK(queueing_hold("net.ipv4.tcp_rmem", "web", receive_limited(), 40000)
               .find("RTT to 10.0.0.2 is 100 ms, above its lowest 40 ms") != std::string::npos);
+    auto reordered = receive_limited();
+    reordered.out_of_order = TCP_BUFFER_HOLE_AT_START | TCP_BUFFER_HOLE_AT_END;
+    CHECK(out_of_order_hold("net.ipv4.tcp_rmem", "web", reordered) ==
+          "tcp_buffer: not raising net.ipv4.tcp_rmem in netns web: data from 10.0.0.2 arrived "
+          "out of order in the last interval (a hole was open when it began, a hole was open "
+          "when it ended): its rate counts data that waited behind a lost or reordered packet, "
+          "and a loss means the path, not the buffer, held the sender back (read 900 KiB in "
+          "100 ms)");
+    reordered.out_of_order = TCP_BUFFER_HOLE_DURING;
+    CHECK(out_of_order_hold("net.ipv4.tcp_rmem", "web", reordered)
+              .find("(packets arrived out of order in it)") != std::string::npos);
     CHECK(hard_limit_hold("net.ipv4.tcp_rmem", "host", 16777216, 16777216)
               .find("the most bpftune allows (16.0 MiB)") != std::string::npos);
     Decision growing{.verdict = Verdict::still_growing,

@@ -309,6 +309,28 @@ TEST_CASE("the path's window is what arrived over an interval, not a backlog rea
     CHECK(path_need(caught_up, 20000, 7233536)->window_full);
 }
 
+TEST_CASE("an interval touched by out-of-order arrival raises nothing and sizes nothing")
+{
+    // Bench, RTT 100 ms, 500 Mbit/s (5.7 MiB of goodput per RTT): at a 13.9 MiB ceiling a
+    // hole filled and 8.0 MiB "arrived" in 100 ms; from it tcp_rmem went to 30 MiB, five
+    // times the BDP.
+    const auto burst = arriving(8 * mib + 10 * kib, 6 * mib + 512 * kib, 100000, 170);
+    RaiseInputs in{.live_max = 14581760, .observed_max = 14581760, .delivery = burst,
+                   .hard_max = 64 * mib, .growth = growth_for(4), .rtt_us = 100000,
+                   .min_rtt_us = 100000};
+    REQUIRE(decide_raise(in).verdict == Verdict::raise);  // as it was
+    in.delivery->out_of_order = true;
+    const auto held = decide_raise(in);
+    CHECK(held.verdict == Verdict::out_of_order);
+    CHECK_FALSE(held.need);  // so the tuner does not remember its window for the next event
+    // A stale event is still stale; memory pressure still says so first.
+    in.observed_max = 8036352;
+    CHECK(decide_raise(in).verdict == Verdict::stale);
+    in.observed_max = in.live_max;
+    in.memory_pressure = true;
+    CHECK(decide_raise(in).verdict == Verdict::memory_pressure);
+}
+
 TEST_CASE("the decision: a window still growing, or a need under one step, is left alone")
 {
     // Slow start has filled 48 KiB of a 64 KiB window, doubling: it will get there itself.
