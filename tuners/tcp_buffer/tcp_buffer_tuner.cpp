@@ -164,7 +164,11 @@ public:
     }
 
 private:
-    void handle(const tcp_buffer::BufferLimited& limited);
+    // Whether the buffer's ceiling could still be raised: not where an administrator owns
+    // it, the namespace is gone, or it is at the hard maximum. Only such a buffer keeps the
+    // program that saw it attached (a long transfer held at the hard maximum would otherwise
+    // keep the program on every send or read attached for as long as it runs).
+    bool handle(const tcp_buffer::BufferLimited& limited);
     // The program on every read, where it is attached on demand (see tcp_buffer.bpf.c).
     void start_per_read(NetnsCookie asked_by);
     void end_idle_per_read(std::chrono::steady_clock::time_point now);
@@ -389,11 +393,9 @@ boost::asio::awaitable<void> TcpBufferTuner::run()
             note_memory_limit(*signal.memory);
         if (signal.receive_near_ceiling)
             start_per_read(signal.receive_near_ceiling->netns_cookie);
-        if (signal.buffer) {
+        if (signal.buffer && handle(*signal.buffer))
             (signal.buffer->side == Side::receive ? last_receive_need_ : last_send_need_) =
                 std::chrono::steady_clock::now();
-            handle(*signal.buffer);
-        }
         end_idle_per_read(std::chrono::steady_clock::now());
         pace_per_send(std::chrono::steady_clock::now());
     }
@@ -499,15 +501,15 @@ void TcpBufferTuner::note_memory_limit(const tcp_buffer::MemoryLimit& memory)
          {"BPFTUNE_SCENARIO", std::string(memory_pressure.name)}});
 }
 
-void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
+bool TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
 {
     const TunableSpec& tunable = spec(limited.side);
     Actuator& actuator = context_->actuator;
     if (actuator.owned_by_admin(limited.netns_cookie, tunable.name))
-        return;
+        return false;
     auto live = actuator.read(limited.netns_cookie, tunable);
     if (!live || live->numbers.size() != 3)
-        return;  // the namespace went away, or the sysctl is not there
+        return false;  // the namespace went away, or the sysctl is not there
     auto& state = state_[{limited.netns_cookie, limited.side}];
     state.buffer_vs_rtt.add(limited.sysctl_max_bytes, limited.rtt_us);
     const std::string peer_key = std::to_string(limited.netns_cookie) + "/" + limited.peer;
@@ -570,6 +572,7 @@ void TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
     } else {
         explain_hold(decision, limited, live->numbers[2], min_rtt_us, state);
     }
+    return decision.verdict != tcp_buffer::Verdict::at_hard_limit;
 }
 
 void TcpBufferTuner::unpin_receivers(NetnsCookie cookie, std::int64_t old_max_bytes,
