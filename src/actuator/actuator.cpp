@@ -133,6 +133,12 @@ bool Actuator::owned_by_admin(NetnsCookie cookie, const std::string& tunable) co
     return admin_owned_.contains({cookie, tunable});
 }
 
+bool Actuator::leaves_alone(NetnsCookie cookie, const TunableSpec& tunable) const
+{
+    const Key key{effective_cookie(cookie, tunable), tunable.name};
+    return admin_owned_.contains(key) || held_.contains(key);
+}
+
 void Actuator::restore_originals()
 {
     for (const auto& [key, original] : originals_) {

@@ -57,6 +57,9 @@ public:
     // An administrator wrote the tunable in that namespace: never write it there again.
     void hand_to_admin(NetnsCookie cookie, const std::string& tunable);
     bool owned_by_admin(NetnsCookie cookie, const std::string& tunable) const;
+    // An administrator owns the tunable there, or the kernel refused a write of it: bpftune
+    // will not write it again in that namespace.
+    bool leaves_alone(NetnsCookie cookie, const TunableSpec& tunable) const;
     // Calls fn(cookie, tunable) each time an administrator takes a tunable, while the returned
     // handle lives: for tuners that act on a tunable's behalf without writing it.
     using AdminListener = std::shared_ptr<std::function<void(NetnsCookie, const std::string&)>>;

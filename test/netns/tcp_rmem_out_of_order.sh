@@ -11,6 +11,7 @@ bt_topology_test --rtt 40ms --rate 200mbit -- --reorder 20
 topo_sysctl b net.ipv4.tcp_rmem="4096 131072 131072"
 
 bt_start -d --netns "$TOPO_NS_B"
+bt_check_read_method
 topo_iperf3 -t 6 >/dev/null || fail "iperf3 failed"
 
 held="not raising net.ipv4.tcp_rmem in netns $TOPO_NS_B: data from $TOPO_A4 arrived out of order in the last interval ("
@@ -20,7 +21,8 @@ max=$(bt_sysctl_max "$TOPO_NS_B" net.ipv4.tcp_rmem)
 [ "$max" -eq 131072 ] ||
   fail "tcp_rmem[2] was raised to $max on a reordering path: $(grep 'net.ipv4.tcp_rmem (min' "$BT_LOG")"
 # The path did reorder: the receiver's kernel counted segments queued out of order.
-ooo=$(ip netns exec "$TOPO_NS_B" nstat -az TcpExtTCPOFOQueue | awk '/TcpExtTCPOFOQueue/ { print $2 }')
+ooo=$(ip netns exec "$TOPO_NS_B" nstat -asz TcpExtTCPOFOQueue | awk '/TcpExtTCPOFOQueue/ { print $2 }')
 [ "${ooo:-0}" -gt 0 ] || fail "the receiver queued nothing out of order: the emulator did not reorder"
 bt_stop
+[ "$BT_STATUS" -eq 0 ] || fail "bpftune exited with $BT_STATUS after SIGTERM"
 echo PASS

@@ -25,6 +25,8 @@ transfer=$!
 # From 4 s in, when any window has seen the held-back sender, every half second.
 sleep 4
 attached_during=0 samples=0
+# The kernel's own count of time the connection waited for send buffer space.
+sndbuf_limited=$(ip netns exec "$TOPO_NS_A" ss -tinH dst "$TOPO_B4" | grep -o 'sndbuf_limited:[0-9]*' | head -n 1)
 while kill -0 "$transfer" 2>/dev/null; do
   per_send_attached && attached_during=$((attached_during + 1))
   samples=$((samples + 1))
@@ -32,6 +34,9 @@ while kill -0 "$transfer" 2>/dev/null; do
 done
 wait "$transfer" || fail "iperf3 failed"
 [ "$samples" -ge 12 ] || fail "only $samples checks during the transfer"
+[ "${sndbuf_limited#sndbuf_limited:}" -gt 0 ] 2>/dev/null ||
+  fail "the transfer was not held back by its send buffer (ss: '${sndbuf_limited}'): nothing to watch"
+[ "$attached_during" -gt 0 ] || fail "the program on every send was never attached: no windows"
 # Windows alone keep it attached about a quarter of the time; held back by a ceiling bpftune
 # may raise, it would be attached in every check.
 [ "$attached_during" -le $((samples * 2 / 3)) ] ||

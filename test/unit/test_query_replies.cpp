@@ -228,4 +228,8 @@ TEST_CASE("listeners hear of each tunable an admin takes, while their handle liv
     CHECK(heard[0].first == 7);
     CHECK(heard[0].second == "net.ipv4.tcp_congestion_control");
     CHECK(actuator.owned_by_admin(8, "net.ipv4.tcp_rmem"));
+    // Nor is it written again there, which tuners ask as leaves_alone().
+    const TunableSpec rmem{"net.ipv4.tcp_rmem", "", TunableScope::per_netns, "", {}, false};
+    CHECK(actuator.leaves_alone(8, rmem));
+    CHECK_FALSE(actuator.leaves_alone(7, rmem));
 }

@@ -5,12 +5,14 @@
 #define BPFTUNE_TCP_BUFFER_MARKS_H
 
 /* Where each socket near its receive ceiling stood when its last autotuning interval ended:
- * what had arrived (rcv_nxt) and when, and what had arrived out of order. The next interval's arrivals are then what the path
- * carried, where the bytes the application read include any backlog it caught up on (at RTT
- * 20 ms an interval read 4.2 MiB, three times what the 500 Mbit/s link can carry). Keyed by
- * the socket's address (raw_tp programs may not use socket storage); a freed and reused
- * address is caught by the checks in arrival_of(). LRU: only sockets near the ceiling are
- * kept, and a socket evicted is measured by its reads as before. */
+ * what had arrived (rcv_nxt) and when, and what had arrived out of order. The next
+ * interval's arrivals are then what the path carried, where the bytes the application read
+ * include any backlog it caught up on (at RTT 20 ms an interval read 4.2 MiB, three times
+ * what the 500 Mbit/s link can carry). Keyed by the socket's address (raw_tp programs may
+ * not use socket storage); a freed and reused address is caught for the arrival by the
+ * checks in arrival_of(), and may once flag an interval out of order that was not (a raise
+ * held back one event, never a wrong one). LRU: only sockets near the ceiling are kept, and
+ * a socket evicted is measured by its reads as before. */
 struct rcv_mark {
 	__u64 stamp_us;
 	__u32 rcv_nxt;

@@ -165,10 +165,11 @@ public:
 
 private:
     // Whether the buffer's ceiling could still be raised: not where an administrator owns
-    // it, the namespace is gone, or it is at the hard maximum. Only such a buffer keeps the
-    // program that saw it attached (a long transfer held at the hard maximum would otherwise
-    // keep the program on every send or read attached for as long as it runs).
-    bool handle(const tcp_buffer::BufferLimited& limited);
+    // it, a write was refused, the namespace is gone, or it is at the hard maximum (judged by
+    // the value: other verdicts may come first). Only such a buffer keeps the program that
+    // saw it attached; a long transfer held back by a ceiling bpftune cannot move would
+    // otherwise keep the program on every send or read attached for as long as it runs.
+    [[nodiscard]] bool handle(const tcp_buffer::BufferLimited& limited);
     // The program on every read, where it is attached on demand (see tcp_buffer.bpf.c).
     void start_per_read(NetnsCookie asked_by);
     void end_idle_per_read(std::chrono::steady_clock::time_point now);
@@ -403,6 +404,9 @@ boost::asio::awaitable<void> TcpBufferTuner::run()
 
 void TcpBufferTuner::start_per_read(NetnsCookie asked_by)
 {
+    // A ceiling bpftune will not write is nothing to watch for (see handle()).
+    if (context_->actuator.leaves_alone(asked_by, spec(Side::receive)))
+        return;
     last_receive_need_ = std::chrono::steady_clock::now();
     if (!per_read_.managed() || per_read_.attached())
         return;
@@ -505,11 +509,12 @@ bool TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
 {
     const TunableSpec& tunable = spec(limited.side);
     Actuator& actuator = context_->actuator;
-    if (actuator.owned_by_admin(limited.netns_cookie, tunable.name))
+    if (actuator.leaves_alone(limited.netns_cookie, tunable))
         return false;
     auto live = actuator.read(limited.netns_cookie, tunable);
     if (!live || live->numbers.size() != 3)
         return false;  // the namespace went away, or the sysctl is not there
+    const bool raisable = live->numbers[2] < hard_max_;
     auto& state = state_[{limited.netns_cookie, limited.side}];
     state.buffer_vs_rtt.add(limited.sysctl_max_bytes, limited.rtt_us);
     const std::string peer_key = std::to_string(limited.netns_cookie) + "/" + limited.peer;
@@ -569,10 +574,10 @@ bool TcpBufferTuner::handle(const tcp_buffer::BufferLimited& limited)
         });
         if (outcome.status == WriteStatus::applied && limited.side == Side::receive)
             unpin_receivers(limited.netns_cookie, live->numbers[2], decision.step.new_max);
-    } else {
-        explain_hold(decision, limited, live->numbers[2], min_rtt_us, state);
+        return outcome.status == WriteStatus::applied || outcome.status == WriteStatus::unchanged;
     }
-    return decision.verdict != tcp_buffer::Verdict::at_hard_limit;
+    explain_hold(decision, limited, live->numbers[2], min_rtt_us, state);
+    return raisable;
 }
 
 void TcpBufferTuner::unpin_receivers(NetnsCookie cookie, std::int64_t old_max_bytes,
