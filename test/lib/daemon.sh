@@ -158,6 +158,11 @@ bt_daemon_tracepoints() {
   grep -h "^tp_name:" /proc/"$BT_PID"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort
 }
 
+# tcp_buffer's program on every send: whether it is attached now, and what bpftune -q tuners
+# says of it ("the program on every send is detached (in windows of ...: attached N times)").
+bt_per_send_attached() { bt_daemon_tracepoints | grep -qx tcp_sendmsg_locked; }
+bt_per_send_line() { bt_statistics | grep -o "the program on every send is [a-z]* ([^)]*)"; }
+
 bt_check_per_read_attachment() {
   local hooks
   hooks=$(bt_statistics | grep "^tcp_buffer: hooks")

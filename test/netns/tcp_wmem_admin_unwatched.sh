@@ -10,10 +10,6 @@ bt_topology_test --rtt 40ms --rate 200mbit
 
 topo_sysctl a net.ipv4.tcp_wmem="4096 16384 131072"
 
-per_send_attached() { bt_daemon_tracepoints | grep -qx tcp_sendmsg_locked; }
-statistics_line() {
-  bt_statistics | grep -o "the program on every send is [a-z]* ([^)]*)"
-}
 
 bt_start -d --netns "$TOPO_NS_A"
 ip netns exec "$TOPO_NS_A" sysctl -qw net.ipv4.tcp_wmem="4096 16384 131072"
@@ -28,7 +24,7 @@ attached_during=0 samples=0
 # The kernel's own count of time the connection waited for send buffer space.
 sndbuf_limited=$(ip netns exec "$TOPO_NS_A" ss -tinH dst "$TOPO_B4" | grep -o 'sndbuf_limited:[0-9]*' | head -n 1)
 while kill -0 "$transfer" 2>/dev/null; do
-  per_send_attached && attached_during=$((attached_during + 1))
+  bt_per_send_attached && attached_during=$((attached_during + 1))
   samples=$((samples + 1))
   sleep 0.5
 done
@@ -40,10 +36,10 @@ wait "$transfer" || fail "iperf3 failed"
 # Windows alone keep it attached about a quarter of the time; held back by a ceiling bpftune
 # may raise, it would be attached in every check.
 [ "$attached_during" -le $((samples * 2 / 3)) ] ||
-  fail "the program on every send was attached in $attached_during of $samples checks during a transfer held back by an admin's tcp_wmem: $(statistics_line)"
+  fail "the program on every send was attached in $attached_during of $samples checks during a transfer held back by an admin's tcp_wmem: $(bt_per_send_line)"
 [ "$(bt_sysctl_max "$TOPO_NS_A" net.ipv4.tcp_wmem)" -eq 131072 ] ||
   fail "tcp_wmem[2] changed after the admin set it"
-echo "attached in $attached_during of $samples checks; $(statistics_line)"
+echo "attached in $attached_during of $samples checks; $(bt_per_send_line)"
 
 bt_stop
 [ "$BT_STATUS" -eq 0 ] || fail "bpftune exited with $BT_STATUS after SIGTERM"
