@@ -8,7 +8,7 @@ bench_machine_json() {
   jq -n --arg date "$(date -u '+%Y-%m-%d %H:%M UTC')" --arg kernel "$(uname -r)" \
     --arg cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
     --argjson nproc "$(nproc)" --argjson quick "$quick" --argjson reps "$reps" \
-    --arg commit "$(git -C "$BENCH_LIB" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+    --arg commit "${BENCH_COMMIT:-$(git -C "$BENCH_LIB" rev-parse --short HEAD 2>/dev/null || echo unknown)}" \
     '{date: $date, nproc: $nproc, kernel: $kernel, cpu: $cpu, commit: $commit,
       quick: ($quick == 1), reps: $reps}'
 }
