@@ -20,9 +20,10 @@ bench_parse_args "$@"
 # machine, not stolen time). A pair whose two runs straddle a step is off by the step, so the
 # churn pairs are short and many: 1 s runs, the daemon started (and settled, 3 s) between them,
 # so the two runs of a pair are about 5 s apart (about 20 s in the resting row when the run
-# without comes first: the daemon's unmeasured churn until tcp_cong rests lies between); each repetition averages the pairs' ratios,
-# ordered without-with, with-without, ... so that a drift falls on both sides alike. The
-# stream keeps 5 s runs: iperf3's first second is its ramp.
+# without comes first: the daemon's unmeasured churn until tcp_cong rests lies between); each
+# repetition averages the pairs' ratios, ordered without-with, with-without, ... so that a
+# drift falls on both sides alike. The stream keeps 5 s runs: iperf3's first second is its
+# ramp.
 workload_s=5 stream_pairs=4 churn_pairs=20 churn_pair_s=1
 [ "$BENCH_QUICK" = 1 ] && workload_s=2 stream_pairs=1 churn_pairs=1 churn_pair_s=2
 table="Overhead: max-rate stream and connection churn over veth, with bpftune / without"

@@ -13,6 +13,8 @@
 #   bt_check_per_read_attachment   # tcp_buffer's program on every read: on demand or for good
 #   bt_daemon_tracepoints          # the raw tracepoints the daemon's links are attached to
 #   bt_statistics                  # the daemon's statistics lines (bpftune -q tuners)
+#   bt_per_send_attached           # tcp_buffer's program on every send is attached now
+#   bt_per_send_line               # what bpftune -q tuners says of that program
 #   fail MESSAGE                   # print the daemon's log and exit 1
 #
 # Set by bt_start: BT_PID, BT_LOG (its stderr). The binary is $BPFTUNE, else build/src/bpftune.
